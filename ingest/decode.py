@@ -1,0 +1,70 @@
+"""Decode raw bytes: UTF-8 (with or without BOM), CP932/Shift_JIS or EUC-JP.
+
+Detection is strict decoding in a fixed order, because a lenient decoder silently corrupts
+Japanese text. UTF-8 is tried first (a CP932 or EUC-JP file of Japanese text essentially never
+decodes as UTF-8). When both CP932 and EUC-JP decode, the one with more kana/kanji wins.
+"""
+from __future__ import annotations
+
+import codecs
+
+from ingest.errors import IngestError
+
+ENCODING_ALIASES = {
+    "utf8": "utf-8", "utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "utf_8_sig": "utf-8-sig",
+    "cp932": "cp932", "shift_jis": "cp932", "sjis": "cp932", "shift-jis": "cp932",
+    "ms932": "cp932", "windows-31j": "cp932", "euc-jp": "euc_jp", "euc_jp": "euc_jp",
+    "eucjp": "euc_jp",
+}
+
+
+def _japanese_share(text: str) -> float:
+    if not text:
+        return 0.0
+    ja = sum(1 for c in text if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff")
+    return ja / len(text)
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many C0 control bytes mean this is not a text document."""
+    if b"\x00" in data[:65536]:
+        return True
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 27 or 27 < b < 32)
+    return bool(sample) and controls / len(sample) > 0.01
+
+
+def decode_bytes(data: bytes, path: str, declared: str = "") -> tuple[str, str]:
+    """Return (text, encoding used). Raises IngestError naming `path` when it cannot."""
+    if looks_binary(data):
+        raise IngestError(path, "binary data, not a text document")
+    if declared:
+        enc = ENCODING_ALIASES.get(declared.strip().lower())
+        if enc is None:
+            raise IngestError(path, f"unknown encoding {declared!r} in manifest")
+        if enc == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            enc = "utf-8-sig"
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            raise IngestError(path, f"not valid {declared} at byte {exc.start}") from None
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise IngestError(path, f"UTF-8 BOM but invalid UTF-8 at byte {exc.start}") from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for enc in ("cp932", "euc_jp"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_japanese_share(text), enc, text))
+    if not candidates:
+        raise IngestError(path, "unreadable encoding (not UTF-8, CP932 or EUC-JP)")
+    _, enc, text = max(candidates)
+    return text, enc

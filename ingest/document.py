@@ -1,0 +1,88 @@
+"""Plain data passed between the ingest stages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a document after normalization, with its 1-based raw line number."""
+
+    no: int
+    text: str
+
+
+@dataclass
+class Section:
+    """A node of the section tree (部 → 課 → 係 → 第1 → 1 → (1) → ア → (ア) → ａ)."""
+
+    section_id: str
+    parent_id: str | None
+    level: int
+    kind: str
+    number: str
+    heading: str
+    path: str
+    org_unit: str
+    first_line: int
+    last_line: int
+
+
+@dataclass
+class Document:
+    """A decoded, normalized document with its section tree."""
+
+    document_id: str
+    municipality_code: str
+    fiscal_year: int
+    layout: str  # `markdown_tsv` (OCR with tab tables) or `pdf_flow` (space-separated runs)
+    lines: list[Line]
+    sections: list[Section] = field(default_factory=list)
+    owner: dict[int, str] = field(default_factory=dict)  # line number -> owning section id
+
+    def section_at(self, line_no: int) -> Section | None:
+        """The innermost section whose span holds `line_no`."""
+        best = None
+        for sec in self.sections:
+            if sec.first_line <= line_no <= sec.last_line:
+                if best is None or sec.level >= best.level:
+                    best = sec
+        return best
+
+    def find(self, needle: str, start: int = 1) -> int | None:
+        """Line number of the first line at or after `start` whose text contains `needle`."""
+        for line in self.lines:
+            if line.no >= start and needle in line.text:
+                return line.no
+        return None
+
+    def text_at(self, line_no: int) -> str:
+        return self.lines[line_no - 1].text
+
+
+@dataclass
+class Extraction:
+    """What one extractor read from one document: fact rows per seed, and the checks it ran.
+
+    `rows[seed_name]` holds dicts keyed by the columns in `schema.FACT_SEEDS[seed_name]`.
+    A check is a dict with `subject`, `group_label`, `reported_value`, `computed_value`,
+    `source_line` and optionally `note`; the pipeline numbers it and adds the document keys.
+    """
+
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    checks: list[dict] = field(default_factory=list)
+
+    def add(self, seed: str, row: dict) -> None:
+        self.rows.setdefault(seed, []).append(row)
+
+    def check(self, subject: str, group_label: str, reported, computed, source_line: int,
+              note: str = "") -> None:
+        self.checks.append({
+            "subject": subject, "group_label": group_label, "reported_value": reported,
+            "computed_value": computed, "source_line": source_line, "note": note,
+        })
+
+    def merge(self, other: "Extraction") -> None:
+        for seed, rows in other.rows.items():
+            self.rows.setdefault(seed, []).extend(rows)
+        self.checks.extend(other.checks)

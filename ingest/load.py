@@ -1,0 +1,55 @@
+"""Read one manifest entry into a `Document`: bytes → text → normalized lines → section tree."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ingest.decode import decode_bytes
+from ingest.document import Document, Line
+from ingest.errors import IngestError
+from ingest.normalize import normalize_lines
+from ingest.segment import segment
+
+
+def detect_layout(lines: list[Line]) -> str:
+    """`markdown_tsv` when tables are tab-separated rows, else `pdf_flow`."""
+    tabbed = sum(1 for line in lines if "\t" in line.text)
+    return "markdown_tsv" if tabbed >= 5 else "pdf_flow"
+
+
+def load_document(path: Path, document_id: str, municipality_code: str, fiscal_year: int,
+                  title: str = "", encoding: str = "") -> tuple[Document, dict]:
+    """Decode, normalize and segment one document; also returns its `raw_documents` row."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError(str(path), "file not found") from None
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot read: {exc.strerror}") from None
+    text, used = decode_bytes(data, str(path), encoding)
+    normalized = normalize_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [Line(no, t) for no, t in normalized]
+    if not any(line.text for line in lines):
+        raise IngestError(str(path), "empty document (no text)")
+    sections, owner = segment(document_id, title or document_id, lines)
+    doc = Document(document_id, municipality_code, fiscal_year, detect_layout(lines), lines,
+                   sections, owner)
+    doc_row = {
+        "document_id": document_id, "municipality_code": municipality_code,
+        "fiscal_year": fiscal_year, "title": title, "sha256": hashlib.sha256(data).hexdigest(),
+        "encoding": used, "line_count": len(lines), "layout": doc.layout,
+    }
+    return doc, doc_row
+
+
+def load_shipped(name: str) -> Document:
+    """Load one of the shipped documents by manifest `document_id` (for tests and exploration)."""
+    from ingest.manifest import read_manifest  # local import: manifest imports nothing from here
+
+    root = Path(__file__).resolve().parent.parent / "data" / "raw" / "manifest.csv"
+    for entry in read_manifest(root):
+        if entry.document_id == name:
+            doc, _ = load_document(entry.abs_path, entry.document_id, entry.municipality_code,
+                                   entry.fiscal_year, entry.title, entry.encoding)
+            return doc
+    raise KeyError(name)

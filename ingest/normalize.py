@@ -1,0 +1,66 @@
+"""Text normalization: one place for every rule that turns printed text into comparable text.
+
+Normalization works line by line so that every normalized line keeps the line number it had in
+the raw document (provenance depends on this). NFKC does most of the work (full-width digits,
+full-width spaces, full-width parentheses); the rules below cover what NFKC does not.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# △ / ▲ (and U+2212 MINUS SIGN) before a number mean "negative"; a layout space may follow.
+_NEGATIVE = re.compile(r"[△▲\u2212]\s?(?=\d)")
+# OCR split a thousands group: "5, 785" -> "5,785" (only when exactly three digits follow).
+_SPLIT_THOUSANDS = re.compile(r"(?<=\d),\s+(?=\d{3}(?!\d))")
+# OCR split the digits after a point: "8. 1 2" -> "8.12", "3. 2 9" -> "3.29" (month.day forms).
+_SPLIT_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,2})\.\s?(\d) (\d)(?![\d,.])")
+# "6 . 9" (space before the point, as in some OCR'd date columns) -> "6.9"
+_SPACE_POINT = re.compile(r"(?<=\d) \.\s?(?=\d)")
+_MULTI_SPACE = re.compile(r"[ \u3000]{2,}")
+
+
+def normalize_line(raw: str) -> str:
+    """Normalize one raw line: NFKC plus the project's explicit rules; tabs are kept.
+
+    Tabs are table-cell separators in the OCR/Markdown layout, so they survive; runs of spaces
+    are collapsed to one because in the PDF-flow layout a single space is the only cell marker.
+    """
+    text = unicodedata.normalize("NFKC", raw.rstrip("\r\n"))
+    text = text.replace("\u2212", "-")
+    text = _NEGATIVE.sub("-", text)
+    text = _SPLIT_THOUSANDS.sub(",", text)
+    text = _SPACE_POINT.sub(".", text)
+    text = _SPLIT_DECIMAL.sub(r"\1.\2\3", text)
+    text = _MULTI_SPACE.sub(" ", text)
+    return text.strip(" ")
+
+
+def normalize_lines(raw_text: str) -> list[tuple[int, str]]:
+    """Split decoded text into (1-based line number, normalized text) pairs, keeping every line."""
+    lines = raw_text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [(i + 1, normalize_line(line)) for i, line in enumerate(lines)]
+
+
+def _is_ascii_word(token: str) -> bool:
+    return len(token) >= 2 and all(c.isascii() and (c.isalnum() or c in ":&.-_/") for c in token)
+
+
+def normalize_name(text: str) -> str:
+    """Normalize a printed name: NFKC, no layout spaces inside words, no markdown marks.
+
+    `国 民 健 康 保 険 税` -> `国民健康保険税`, `W e b 会議システム` -> `Web会議システム`.
+    A space is kept only between two ASCII words of two or more characters (`PR用 leaflet`
+    stays readable), because that is the only place a printed space carries meaning in a name.
+    """
+    text = unicodedata.normalize("NFKC", text).replace("\t", " ").strip()
+    text = text.lstrip("#・ ").strip()
+    tokens = [t for t in re.split(r"[ \u3000]+", text) if t]
+    if not tokens:
+        return ""
+    out = tokens[0]
+    for prev, tok in zip(tokens, tokens[1:]):
+        out += (" " if _is_ascii_word(prev) and _is_ascii_word(tok) else "") + tok
+    return out

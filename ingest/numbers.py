@@ -1,0 +1,75 @@
+"""The project's one number parser and numeric tokenizer.
+
+Every extractor reads numbers through `parse_number`; the coverage report counts numbers with
+`numeric_tokens`. Both operate on *normalized* text (see `normalize.py`), where △/▲ have
+already become `-` and OCR-split digit groups have been rejoined.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+# A printed number: optional sign, digits with optional thousands commas, optional decimals.
+NUMBER_PATTERN = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUMBER = re.compile(rf"^(?:{NUMBER_PATTERN})$")
+_TOKEN = re.compile(rf"(?<![\d.,]){NUMBER_PATTERN}(?![\d,]|\.\d)")
+DITTO_MARKS = frozenset({"〃", "同上", "\"", "''", "々"})
+
+UNIT_SCALE = {"千円": 1000, "円": 1, "百万円": 1_000_000, "万円": 10_000}
+
+
+def parse_number(text: str | None) -> Decimal | None:
+    """Parse one printed number (`1,234`, `-57008`, `0.800`, `(34,734)` → 34734); None if not a number.
+
+    Parentheses are stripped because the documents use them for carried-over funds, not for
+    negatives (negatives are printed with △, normalized to `-`). Trailing unit words such as
+    `件` or `人` are not accepted here: callers strip units they expect.
+    """
+    if text is None:
+        return None
+    s = text.strip().replace(" ", "")
+    if s.startswith("(") and s.endswith(")"):
+        s = s[1:-1]
+    if not s or not _NUMBER.match(s):
+        return None
+    try:
+        return Decimal(s.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+        return None
+
+
+def parse_int(text: str | None) -> int | None:
+    """Parse an integral printed number; None when absent or not integral."""
+    value = parse_number(text)
+    if value is None or value != value.to_integral_value():
+        return None
+    return int(value)
+
+
+def to_yen(value: Decimal | int | None, unit: str) -> int | None:
+    """Scale a value printed in `unit` (千円, 円 …) to whole yen."""
+    if value is None:
+        return None
+    scale = UNIT_SCALE.get(unit)
+    if scale is None:
+        raise ValueError(f"unknown money unit {unit!r}")
+    return int(Decimal(value) * scale)
+
+
+def numeric_tokens(line: str) -> list[str]:
+    """All number tokens printed in a normalized line (used by the coverage report)."""
+    return _TOKEN.findall(line)
+
+
+def is_number(token: str) -> bool:
+    return parse_number(token) is not None
+
+_UNIT_STATEMENT = re.compile(r"\(単位[:：]\s*([^)]+)\)")
+
+
+def unit_statement(line: str) -> list[str] | None:
+    """The units a `(単位：千円、％、年)` statement declares, in order; None if the line has none."""
+    m = _UNIT_STATEMENT.search(line)
+    if not m:
+        return None
+    return [u.strip() for u in re.split(r"[、,]", m.group(1)) if u.strip()]

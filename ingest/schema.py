@@ -1,0 +1,92 @@
+"""Column lists of every seed the ingest lands: the interface between extractors and dbt.
+
+Extractors return rows as dicts keyed by these names (missing keys are written empty = NULL).
+The pipeline adds `municipality_code` and `fiscal_year` from the manifest to every fact seed,
+so extractors only give `document_id` and `source_line`. A key starting with `_` is private to
+the pipeline (for example `_value_lines`, the line of each numeric value a row captured, which
+feeds the coverage report) and is not written.
+
+Every fact seed also has `status` (`ok` or `unresolved`) and `note`: a row whose cells the
+extractor could not place with certainty is landed with status `unresolved` and a reason, never
+dropped and never guessed.
+"""
+from __future__ import annotations
+
+FACT_KEYS = ["municipality_code", "fiscal_year", "document_id", "source_line"]
+STATUS = ["status", "note"]
+
+FACT_SEEDS: dict[str, list[str]] = {
+    "raw_budget_revisions": FACT_KEYS + [
+        "account_name", "revision_seq", "revision_label", "decided_on", "decided_on_kind",
+        "amount_yen", "carryover_yen", "budget_after_yen", "budget_after_with_carryover_yen",
+    ] + STATUS,
+    "raw_budget_items": FACT_KEYS + [
+        "account_name", "side", "item_no", "item_name", "initial_budget_yen", "revision_total_yen",
+        "reserve_transfer_yen", "final_budget_yen", "settlement_yen",
+    ] + STATUS,
+    "raw_budget_item_revisions": FACT_KEYS + [
+        "account_name", "side", "item_no", "revision_seq", "amount_yen",
+    ] + STATUS,
+    "raw_fund_balances": FACT_KEYS + [
+        "fund_name", "fund_group", "opening_balance_yen", "deposits_yen", "withdrawals_yen",
+        "closing_balance_yen",
+    ] + STATUS,
+    "raw_fund_flows": FACT_KEYS + [
+        "fund_name", "flow_type", "breakdown_name", "amount_yen",
+    ] + STATUS,
+    "raw_bond_balances": FACT_KEYS + [
+        "account_name", "breakdown", "purpose_name", "lender_name", "opening_balance_yen",
+        "borrowed_yen", "repaid_yen", "closing_balance_yen", "basis",
+    ] + STATUS,
+    "raw_bond_issues": FACT_KEYS + [
+        "account_name", "purpose_name", "amount_yen", "borrowed_on", "lender_name",
+        "interest_rate_pct", "term_years", "grace_years",
+    ] + STATUS,
+    "raw_local_allocation_tax": FACT_KEYS + [
+        "item_name", "amount_yen", "prior_year_amount_yen",
+    ] + STATUS,
+    "raw_allocation_tax_components": FACT_KEYS + [
+        "measure", "component_path", "component_name", "level", "sign", "is_subtotal", "amount_yen",
+    ] + STATUS,
+    # Other finance tables (収益事業, 臨時交付金 事業, 総合交付金 …): one row per printed cell.
+    "raw_finance_other": FACT_KEYS + [
+        "table_title", "row_label", "column_label", "value", "unit", "amount_yen", "is_total",
+    ] + STATUS,
+    "raw_it_systems": FACT_KEYS + [
+        "system_name", "system_group", "note_marks",
+    ] + STATUS,
+    "raw_it_equipment": FACT_KEYS + [
+        "equipment_type", "quantity",
+    ] + STATUS,
+    "raw_activity_metrics": FACT_KEYS + [
+        "org_unit", "table_title", "row_label", "column_label", "period_month", "value", "unit",
+        "is_total",
+    ] + STATUS,
+    "raw_meetings": FACT_KEYS + [
+        "org_unit", "body_name", "session_label", "held_on", "held_until", "format", "agenda",
+    ] + STATUS,
+}
+
+# One row per printed total or roll-forward an extractor checked while reading a table.
+CHECK_COLUMNS = [
+    "check_id", "municipality_code", "fiscal_year", "document_id", "source_line", "subject",
+    "group_label", "reported_value", "computed_value", "note",
+]
+
+DOCUMENT_COLUMNS = [
+    "document_id", "municipality_code", "fiscal_year", "title", "source_path", "sha256",
+    "encoding", "line_count", "layout",
+]
+SECTION_COLUMNS = [
+    "document_id", "section_id", "parent_id", "level", "kind", "number", "heading",
+    "section_path", "org_unit", "first_line", "last_line", "text",
+]
+LINE_TOKEN_COLUMNS = ["document_id", "line_no", "section_id", "numeric_tokens", "captured_tokens"]
+
+ALL_SEEDS: dict[str, list[str]] = {
+    "raw_documents": DOCUMENT_COLUMNS,
+    "raw_sections": SECTION_COLUMNS,
+    "raw_line_tokens": LINE_TOKEN_COLUMNS,
+    "raw_checks": CHECK_COLUMNS,
+    **FACT_SEEDS,
+}
