@@ -76,10 +76,17 @@ class Extraction:
         self.rows.setdefault(seed, []).append(row)
 
     def check(self, subject: str, group_label: str, reported, computed, source_line: int,
-              note: str = "") -> None:
+              note: str = "", expected: bool = False) -> None:
+        """Record one printed total / roll-forward checked against its parts.
+
+        `reported` is the printed figure, `computed` what the parts add up to (None when the
+        parts are not all printed: the check is then `unverifiable`). `expected=True` only
+        where the document itself says the parts do not add up; `note` must then quote it.
+        """
         self.checks.append({
             "subject": subject, "group_label": group_label, "reported_value": reported,
             "computed_value": computed, "source_line": source_line, "note": note,
+            "expected": expected,
         })
 
     def merge(self, other: "Extraction") -> None:

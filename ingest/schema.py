@@ -70,7 +70,7 @@ FACT_SEEDS: dict[str, list[str]] = {
 # One row per printed total or roll-forward an extractor checked while reading a table.
 CHECK_COLUMNS = [
     "check_id", "municipality_code", "fiscal_year", "document_id", "source_line", "subject",
-    "group_label", "reported_value", "computed_value", "note",
+    "group_label", "reported_value", "computed_value", "note", "expected",
 ]
 
 DOCUMENT_COLUMNS = [
