@@ -44,6 +44,10 @@ def normalize_lines(raw_text: str) -> list[tuple[int, str]]:
     return [(i + 1, normalize_line(line)) for i, line in enumerate(lines)]
 
 
+# OCR misreads found in the corpus (DOMAIN.md): corrected in names, never in the raw text.
+OCR_FIXES = {"企圖": "企画", "參圖": "参画", "參画": "参画"}
+
+
 def _is_ascii_word(token: str) -> bool:
     return len(token) >= 2 and all(c.isascii() and (c.isalnum() or c in ":&.-_/") for c in token)
 
@@ -56,6 +60,8 @@ def normalize_name(text: str) -> str:
     stays readable), because that is the only place a printed space carries meaning in a name.
     """
     text = unicodedata.normalize("NFKC", text).replace("\t", " ").strip()
+    for wrong, right in OCR_FIXES.items():
+        text = text.replace(wrong, right)
     text = text.lstrip("#・ ").strip()
     tokens = [t for t in re.split(r"[ \u3000]+", text) if t]
     if not tokens:

@@ -73,3 +73,22 @@ def unit_statement(line: str) -> list[str] | None:
     if not m:
         return None
     return [u.strip() for u in re.split(r"[、,]", m.group(1)) if u.strip()]
+
+# Numbers that are labels, not figures: ordinals (第3回, (1)), era years (令和3年), dates (4月1日).
+_LABEL_BEFORE = re.compile(r"(?:第|令和|平成|昭和|No\.|\()\s*$")
+_LABEL_AFTER = re.compile(r"^\s*(?:年|月|日|号|期|次|条|\)|位)")
+
+
+def figure_tokens(line: str) -> list[str]:
+    """Number tokens that state a figure (counts, amounts), excluding labels and date parts.
+
+    This is the denominator of the coverage report: what a reader would call "a number
+    printed in a table or stated as a figure".
+    """
+    found = []
+    for m in _TOKEN.finditer(line):
+        before, after = line[: m.start()], line[m.end():]
+        if _LABEL_BEFORE.search(before) or _LABEL_AFTER.match(after):
+            continue
+        found.append(m.group(0))
+    return found

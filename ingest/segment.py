@@ -94,7 +94,10 @@ def segment(document_id: str, title: str, lines: list[Line]) -> tuple[list[Secti
 
     def open_section(cand: _Candidate, line_no: int) -> Section:
         level = LEVELS[cand.kind]
-        while stack and stack[-1][0].level >= level:
+        # `第1 企画政策係` names a unit: it closes the unit listed before it in the title block.
+        names_unit = cand.kind == "dai" and bool(_ORG.match(cand.heading))
+        pop_level = LEVELS["unit"] if names_unit else level
+        while stack and stack[-1][0].level >= pop_level:
             closed, _ = stack.pop()
             closed.last_line = line_no - 1
         parent = stack[-1][0]
@@ -102,11 +105,14 @@ def segment(document_id: str, title: str, lines: list[Line]) -> tuple[list[Secti
             del org_names[lvl]
         if level <= LEVELS["unit"]:
             org_names[level] = cand.heading
+        elif names_unit:
+            # `第1 企画政策係` names the unit its items belong to, whatever the title block listed.
+            org_names[LEVELS["unit"]] = cand.heading
         label = f"{cand.number} {cand.heading}".strip()
         sec = Section(
             section_id=f"{document_id}:{line_no}", parent_id=parent.section_id, level=level,
             kind=cand.kind, number=cand.number, heading=cand.heading,
-            path=f"{parent.path}/{label}" if parent.path else label,
+            path=f"{parent.path}/{label}" if parent.level > 0 else label,
             org_unit="/".join(org_names[k] for k in sorted(org_names)),
             first_line=line_no, last_line=root.last_line,
         )

@@ -1,0 +1,35 @@
+# The two commands a user needs: `make build` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export PYTHONDONTWRITEBYTECODE := 1
+PY := .venv/bin/python
+DBT := .venv/bin/dbt
+
+.PHONY: build test setup ingest unit lint docs bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+## make build: ingest the shipped documents, build and check the warehouse, publish it.
+build: setup
+	@$(PY) -m ingest.cli build
+
+## make test: unit tests, SQL lint, then the full build with every dbt test and GX suite.
+test: setup unit lint
+	@$(PY) -m ingest.cli build
+
+unit: setup
+	@$(PY) -m pytest -q ingest/tests
+
+lint: setup
+	@.venv/bin/sqlfluff lint models tests macros --disable-progress-bar --nocolor
+
+docs: setup
+	@$(PY) -m ingest.cli docs
+
+bench: setup
+	@$(PY) -m ingest.bench
+
+clean:
+	rm -rf target logs build seeds/raw_*.csv exports reports

@@ -1,0 +1,206 @@
+"""The ingest stage of `make build`: manifest → documents → sections, facts, checks → seeds.
+
+Everything is validated before anything is written: a bad manifest row or an unreadable
+document raises `IngestError` (one line naming the file and line) and the seeds already in
+place, and the warehouse built from them, stay exactly as they were.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from ingest import schema
+from ingest.document import Document, Extraction
+from ingest.errors import IngestError
+from ingest.extract import extractors
+from ingest.load import load_document
+from ingest.manifest import ManifestEntry, read_manifest
+from ingest.numbers import figure_tokens
+from ingest.seeds import csv_text, write_seeds
+
+CACHE_VERSION = "1"
+ACK_FILE = "acknowledged_mismatches.csv"
+
+
+def read_acknowledgements(path: Path) -> list[dict]:
+    """Reviewed discrepancies next to the manifest (check_id,note,reviewed_by); may be absent.
+
+    Only this file turns a `mismatch` into `expected_mismatch`: each line must name the check
+    and say why the printed figure is really wrong in the source document.
+    """
+    if not path.exists():
+        return []
+    import csv
+
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    if not rows or [c.strip() for c in rows[0]] != schema.ACK_COLUMNS:
+        raise IngestError(str(path), f"header must be exactly {','.join(schema.ACK_COLUMNS)}", 1)
+    out = []
+    for i, row in enumerate(rows[1:], start=2):
+        if not row or not any(c.strip() for c in row):
+            continue
+        if len(row) != 3 or not row[0].strip() or not row[1].strip():
+            raise IngestError(str(path), "each line needs check_id, a note and reviewed_by", i)
+        out.append(dict(zip(schema.ACK_COLUMNS, (c.strip() for c in row))))
+    return out
+
+
+def extract_all(doc: Document) -> Extraction:
+    """Run every extractor on one document; an extractor bug is reported, never swallowed."""
+    total = Extraction()
+    for name, fn in extractors():
+        part = fn(doc)
+        for check in part.checks:
+            check.setdefault("extractor", name)
+        total.merge(part)
+    return total
+
+
+def document_tables(entry: ManifestEntry, manifest_dir: Path) -> dict[str, list[dict]]:
+    """All seed rows of one document (pure function of the document's bytes and the code)."""
+    doc, doc_row = load_document(entry.abs_path, entry.document_id, entry.municipality_code,
+                                 entry.fiscal_year, entry.title, entry.encoding)
+    doc_row["source_path"] = entry.path
+    keys = {"municipality_code": entry.municipality_code, "fiscal_year": entry.fiscal_year}
+    ex = extract_all(doc)
+
+    tables: dict[str, list[dict]] = {name: [] for name in schema.ALL_SEEDS}
+    tables["raw_documents"].append(doc_row)
+    text_by_section: dict[str, list[str]] = {}
+    for line in doc.lines:
+        text_by_section.setdefault(doc.owner[line.no], []).append(line.text)
+    for sec in doc.sections:
+        tables["raw_sections"].append({
+            "document_id": doc.document_id, "section_id": sec.section_id,
+            "parent_id": sec.parent_id, "level": sec.level, "kind": sec.kind,
+            "number": sec.number, "heading": sec.heading, "section_path": sec.path,
+            "org_unit": sec.org_unit, "first_line": sec.first_line, "last_line": sec.last_line,
+            "text": "\n".join(text_by_section.get(sec.section_id, [])),
+        })
+
+    captured: Counter[int] = Counter()
+    for seed, rows in ex.rows.items():
+        if seed not in schema.FACT_SEEDS:
+            raise ValueError(f"extractor returned rows for unknown seed {seed!r}")
+        for row in rows:
+            captured.update(row.get("_value_lines", ()))
+            out = {k: v for k, v in row.items() if not k.startswith("_")}
+            out.update(keys)
+            out.setdefault("document_id", doc.document_id)
+            out.setdefault("status", "ok")
+            tables[seed].append(out)
+    for line in doc.lines:
+        figures = len(figure_tokens(line.text))
+        if figures:
+            tables["raw_line_tokens"].append({
+                "document_id": doc.document_id, "line_no": line.no,
+                "section_id": doc.owner[line.no], "numeric_tokens": figures,
+                "captured_tokens": min(figures, captured.get(line.no, 0)),
+            })
+    seq: Counter[str] = Counter()
+    for check in ex.checks:
+        base = f"{doc.document_id}:{check['subject']}:{check['group_label']}:{check['source_line']}"
+        seq[base] += 1
+        tables["raw_checks"].append({
+            **check, **keys, "document_id": doc.document_id,
+            "check_id": base if seq[base] == 1 else f"{base}:{seq[base]}",
+        })
+    return tables
+
+
+def _code_fingerprint() -> str:
+    """Hash of the ingest code: a cached document is re-ingested when the code changes."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for path in sorted(root.rglob("*.py")):
+        if "tests" in path.parts:
+            continue
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _entry_key(entry: ManifestEntry, code: str) -> str:
+    h = hashlib.sha256()
+    h.update(entry.abs_path.read_bytes())
+    h.update(json.dumps([entry.document_id, entry.municipality_code, entry.fiscal_year,
+                         entry.title, entry.encoding, entry.path, code]).encode())
+    return h.hexdigest()
+
+
+def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[dict[str, list[dict]] | None, Path | None, bool]:
+    entry, manifest_dir, cache_dir, code = args
+    cache_file = None
+    if cache_dir is not None:
+        cache_file = cache_dir / f"{entry.document_id}-{_entry_key(entry, code)[:24]}.json"
+        if cache_file.exists():
+            return None, cache_file, True
+    tables = document_tables(entry, manifest_dir)
+    if cache_file is not None:
+        # Cache the CSV text per seed, so a cache hit reproduces the seeds byte for byte.
+        payload = {
+            "counts": {name: len(rows) for name, rows in tables.items()},
+            "csv": {name: csv_text(schema.ALL_SEEDS[name], rows).split("\n", 1)[1]
+                    for name, rows in tables.items()},
+        }
+        tmp = cache_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cache_file)
+        return None, cache_file, False
+    return tables, None, False
+
+
+def run_ingest(manifest: Path, seeds_dir: Path, cache_dir: Path | None = None,
+               jobs: int = 1) -> dict:
+    """Ingest every manifest document into seeds; returns a summary for the build report."""
+    entries = read_manifest(manifest)
+    for entry in entries:  # fail fast, before any work, on a missing file
+        if not entry.abs_path.is_file():
+            raise IngestError(str(manifest), f"document file not found: {entry.path}", entry.line)
+    code = _code_fingerprint()
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    work = [(e, manifest.parent, cache_dir, code) for e in entries]
+    if jobs > 1 and len(entries) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_process, work, chunksize=max(1, len(work) // (jobs * 8))))
+    else:
+        results = [_process(w) for w in work]
+    reused = sum(1 for _, _, hit in results if hit)
+    acks = read_acknowledgements(manifest.parent / ACK_FILE)
+    counts = _write(seeds_dir, results)
+    counts["raw_acknowledged_mismatches"] = write_seeds(
+        seeds_dir, {"raw_acknowledged_mismatches": (schema.ACK_COLUMNS, acks)})["raw_acknowledged_mismatches"]
+    return {"documents": len(entries), "reused": reused, "rows": counts}
+
+
+def _write(seeds_dir: Path, results) -> dict[str, int]:
+    """Assemble per-document results into seed files (streaming from the cache when used)."""
+    if all(tables is not None for tables, _, _ in results):
+        merged: dict[str, list[dict]] = {name: [] for name in schema.ALL_SEEDS}
+        for tables, _, _ in results:
+            for name, rows in tables.items():
+                merged[name].extend(rows)
+        return write_seeds(seeds_dir, {n: (schema.ALL_SEEDS[n], merged[n]) for n in merged})
+    seeds_dir.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    handles = {}
+    try:
+        for name, columns in schema.ALL_SEEDS.items():
+            handles[name] = open(seeds_dir / f".{name}.csv.tmp", "w", encoding="utf-8", newline="")
+            handles[name].write(",".join(columns) + "\n")
+            counts[name] = 0
+        for _, cache_file, _ in results:
+            payload = json.loads(cache_file.read_text(encoding="utf-8"))
+            for name, body in payload["csv"].items():
+                handles[name].write(body)
+                counts[name] += payload["counts"][name]
+    finally:
+        for fh in handles.values():
+            fh.close()
+    for name in schema.ALL_SEEDS:
+        (seeds_dir / f".{name}.csv.tmp").replace(seeds_dir / f"{name}.csv")
+    return counts

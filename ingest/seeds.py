@@ -1,0 +1,51 @@
+"""Write seeds as deterministic UTF-8 CSV: the same rows give byte-identical files.
+
+Files are written to a temporary name and renamed into place only after every seed of the
+build was written, so a failed ingest never leaves a half-written seed behind.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+
+def format_value(value) -> str:
+    """CSV text of one value: NULL is empty, booleans lowercase, dates ISO, decimals plain."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def csv_text(columns: list[str], rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([format_value(row.get(c)) for c in columns])
+    return buf.getvalue()
+
+
+def write_seeds(seeds_dir: Path, tables: dict[str, tuple[list[str], list[dict]]]) -> dict[str, int]:
+    """Write every seed (name → (columns, rows)) atomically as a set; returns row counts."""
+    seeds_dir.mkdir(parents=True, exist_ok=True)
+    tmp_paths = []
+    for name, (columns, rows) in tables.items():
+        tmp = seeds_dir / f".{name}.csv.tmp"
+        tmp.write_text(csv_text(columns, rows), encoding="utf-8")
+        tmp_paths.append((tmp, seeds_dir / f"{name}.csv"))
+    for tmp, final in tmp_paths:
+        os.replace(tmp, final)
+    return {name: len(rows) for name, (_, rows) in tables.items()}

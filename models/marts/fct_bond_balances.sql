@@ -1,0 +1,25 @@
+with
+
+bond_balances as (
+
+    select * from {{ ref('stg_ingest__bond_balances') }}
+
+)
+
+select
+    municipality_code,
+    fiscal_year,
+    document_id,
+    source_line,
+    account_name,
+    breakdown,
+    purpose_name,
+    lender_name,
+    opening_balance_yen,
+    borrowed_yen,
+    repaid_yen,
+    closing_balance_yen,
+    basis,
+    status,
+    note
+from bond_balances

@@ -1,0 +1,25 @@
+with
+
+budget_revisions as (
+
+    select * from {{ ref('stg_ingest__budget_revisions') }}
+
+)
+
+select
+    municipality_code,
+    fiscal_year,
+    document_id,
+    source_line,
+    account_name,
+    revision_seq,
+    revision_label,
+    decided_on,
+    decided_on_kind,
+    amount_yen,
+    carryover_yen,
+    budget_after_yen,
+    budget_after_with_carryover_yen,
+    status,
+    note
+from budget_revisions

@@ -1,0 +1,30 @@
+with
+
+source as (
+
+    select * from {{ ref('raw_bond_issues') }}
+
+),
+
+renamed as (
+
+    select
+        municipality_code,
+        fiscal_year,
+        document_id,
+        source_line,
+        account_name,
+        purpose_name,
+        amount_yen,
+        borrowed_on,
+        lender_name,
+        interest_rate_pct,
+        term_years,
+        grace_years,
+        status,
+        note
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,29 @@
+with
+
+source as (
+
+    select * from {{ ref('raw_meetings') }}
+
+),
+
+renamed as (
+
+    select
+        municipality_code,
+        fiscal_year,
+        document_id,
+        source_line,
+        org_unit,
+        body_name,
+        session_label,
+        held_on,
+        held_until,
+        format,
+        agenda,
+        status,
+        note
+    from source
+
+)
+
+select * from renamed
