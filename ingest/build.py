@@ -9,8 +9,9 @@ mismatch) still publishes, flagged, and makes the command exit non-zero; a faili
 """
 from __future__ import annotations
 
+import json
 import os
-import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -33,17 +34,30 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("WAREHOUSE_PATH", ROOT / "warehouse.duckdb"))
 
 
-def run_dbt(args: list[str], db_path: Path) -> tuple[bool, list]:
-    """Invoke dbt in-process against `db_path`; returns (success, node results)."""
-    from dbt.cli.main import dbtRunner
+def run_dbt(args: list[str], db_path: Path) -> tuple[bool, list[str]]:
+    """Run dbt in a child process against `db_path`; returns (success, failed node names).
 
-    os.environ["DBT_DUCKDB_PATH"] = str(db_path)
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    res = dbtRunner().invoke(args + ["--project-dir", str(ROOT), "--profiles-dir",
-                                     str(ROOT / "profiles"), "--log-path",
-                                     str(ROOT / "build" / "logs"), "--quiet"])
-    results = list(res.result) if res.result is not None and hasattr(res.result, "__iter__") else []
-    return bool(res.success), results
+    A child process, not dbtRunner: dbt-duckdb keeps its connection open for the life of the
+    process, which would stop the quality checks from opening the file afterwards.
+    """
+    env = dict(os.environ, DBT_DUCKDB_PATH=str(db_path), DO_NOT_TRACK="1",
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    dbt = Path(sys.executable).with_name("dbt")
+    cmd = [str(dbt), *args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT / "profiles"),
+           "--log-path", str(ROOT / "build" / "logs"), "--target-path", str(ROOT / "target"),
+           "--quiet"]
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, text=True, capture_output=True)
+    if proc.stdout.strip():
+        print(proc.stdout.rstrip())
+    if proc.stderr.strip():
+        print(proc.stderr.rstrip(), file=sys.stderr)
+    failed: list[str] = []
+    results = ROOT / "target" / "run_results.json"
+    if results.exists():
+        for r in json.loads(results.read_text(encoding="utf-8")).get("results", []):
+            if r.get("status") in ("fail", "error"):
+                failed.append(r["unique_id"].split(".")[-1] if "." in r["unique_id"] else r["unique_id"])
+    return proc.returncode == 0, failed
 
 
 def build(jobs: int = 2) -> int:
@@ -71,9 +85,7 @@ def build(jobs: int = 2) -> int:
         print("error: dbt could not build the models (see build/logs/dbt.log); nothing was "
               "published, the previous warehouse is unchanged.", file=sys.stderr)
         return 1
-    tests_ok, test_results = run_dbt(["test"], building)
-    failed_tests = [r.node.name for r in test_results
-                    if getattr(r, "status", None) is not None and str(r.status) in ("fail", "error")]
+    tests_ok, failed_tests = run_dbt(["test"], building)
 
     from ingest import quality
 

@@ -189,16 +189,20 @@ def _region_end(doc: Document, anchor_no: int, kind: str, number) -> int:
     return last
 
 
-def follow_numbered_list(doc: Document, start: int) -> tuple[dict[int, tuple], set[int], int]:
+def follow_numbered_list(doc: Document, start: int
+                         ) -> tuple[dict[int, tuple], set[int], int, list[tuple[int, list]]]:
     """Read a numbered list from line `start`, across interleaved columns and page splits.
 
-    Returns ({number: (name, marks, line)}, consumed line numbers, last line looked at).
+    Returns ({number: (name, marks, line)}, consumed line numbers, last line looked at,
+    strays). A stray is a line shaped like list entries that does not continue the sequence
+    (e.g. a number read twice); it is reported, never silently merged.
     Domain rule: a two-column list prints left 1..k and right k+1..N, so every row is
     (i, i+k); the list is complete when the left column reaches k. A row is accepted only
     when it continues the sequence, so stray `1 …` lines elsewhere are never taken.
     """
     found: dict[int, tuple] = {}
     consumed: set[int] = set()
+    strays: list[tuple[int, list]] = []
     next_left, offset, last_hit, no = 1, None, start, start
     end = len(doc.lines)
     while no <= end:
@@ -222,10 +226,14 @@ def follow_numbered_list(doc: Document, start: int) -> tuple[dict[int, tuple], s
             consumed.add(no)
             next_left += 1
             last_hit = no
+        elif items and len(items) >= 2 and found and all(n in found for n, _, _ in items):
+            # only two-column shaped lines: a lone `1 オンラインサービス` is a heading
+            strays.append((no, items))
+            consumed.add(no)
         elif offset is None and found and text and not text.startswith("※"):
             break  # single-column list: it ends at the first line that is not an entry
         no += 1
-    return found, consumed, min(no, end)
+    return found, consumed, min(no, end), strays
 
 
 def _footnotes(doc: Document, first: int, last: int) -> dict[str, tuple[str, int]]:
@@ -272,7 +280,7 @@ def _extract_inventory(doc: Document, anchor_no: int, ex: Extraction) -> None:
         if hh and hh[0] in group_kinds and not (items and len(items) >= 2):
             name, qualifier = split_group_title(hh[2])
             current = {"name": name, "qualifier": qualifier, "line": no, "items": [],
-                       "desc": None, "lists": []}
+                       "desc": None, "lists": [], "strays": []}
             groups.append(current)
             continue
         if current is None:
@@ -284,13 +292,18 @@ def _extract_inventory(doc: Document, anchor_no: int, ex: Extraction) -> None:
             current["items"].append((normalize_name(name), marks, no, []))
             continue
         if items and items[0][0] == 1:
-            found, used, last = follow_numbered_list(doc, no)
+            found, used, last, strays = follow_numbered_list(doc, no)
             consumed |= used
             scan_last = max(scan_last, last)
             current["lists"].append((no, found))
             for n in sorted(found):
                 name, marks, line = found[n]
                 current["items"].append((name, marks, line, [line] * (1 + len(marks))))
+            for line, entries in strays:
+                for n, name, marks in entries:
+                    current["strays"].append((name, marks, line,
+                                              f"list number {n} printed again (first read on "
+                                              f"line {found[n][2]}); not merged"))
             continue
         if current["desc"] is None and not current["items"] and not _FOOTNOTE.match(text):
             current["desc"] = normalize_name(text)
@@ -333,6 +346,9 @@ def _extract_inventory(doc: Document, anchor_no: int, ex: Extraction) -> None:
                 parts.append("entry has no readable name")
             ex.add(SYSTEMS_SEED, _system_row(doc, line, name or None, g["name"], marks, parts,
                                              vlines, status))
+        for name, marks, line, why in g["strays"]:
+            ex.add(SYSTEMS_SEED, _system_row(doc, line, name, g["name"], marks, [why], [],
+                                             status="unresolved"))
 
 
 # ---------------------------------------------------------------------------------------------
