@@ -60,12 +60,12 @@ def run_dbt(args: list[str], db_path: Path) -> tuple[bool, list[str]]:
     return proc.returncode == 0, failed
 
 
-def build(jobs: int = 2) -> int:
+def build(jobs: int = 2, root: Path = ROOT) -> int:
+    """The whole build; returns the process exit code (0 ok, 1 checks failed, 2 bad input)."""
     t0 = time.monotonic()
-    build_dir = ROOT / "build"
-    build_dir.mkdir(exist_ok=True)
-    manifest = ROOT / "data" / "raw" / "manifest.csv"
-    seeds_dir = ROOT / "seeds"
+    build_dir = root / "build"
+    manifest = root / "data" / "raw" / "manifest.csv"
+    seeds_dir = root / "seeds"
     try:
         summary = run_ingest(manifest, seeds_dir, cache_dir=build_dir / "ingest_cache", jobs=jobs)
     except IngestError as exc:

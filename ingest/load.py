@@ -31,9 +31,10 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
     lines = [Line(no, t) for no, t in normalized]
     if not any(line.text for line in lines):
         raise IngestError(str(path), "empty document (no text)")
-    sections, owner = segment(document_id, title or document_id, lines)
-    doc = Document(document_id, municipality_code, fiscal_year, detect_layout(lines), lines,
-                   sections, owner)
+    layout = detect_layout(lines)
+    sections, owner = segment(document_id, title or document_id, lines,
+                              ocr_layout=layout == "markdown_tsv")
+    doc = Document(document_id, municipality_code, fiscal_year, layout, lines, sections, owner)
     doc_row = {
         "document_id": document_id, "municipality_code": municipality_code,
         "fiscal_year": fiscal_year, "title": title, "sha256": hashlib.sha256(data).hexdigest(),

@@ -83,8 +83,13 @@ def classify(text: str) -> _Candidate | None:
     return None
 
 
-def segment(document_id: str, title: str, lines: list[Line]) -> tuple[list[Section], dict[int, str]]:
-    """Build the section tree; returns the sections and the owning section id of every line."""
+def segment(document_id: str, title: str, lines: list[Line],
+            ocr_layout: bool = False) -> tuple[list[Section], dict[int, str]]:
+    """Build the section tree; returns the sections and the owning section id of every line.
+
+    `ocr_layout` enables the OCR reading of `(7)`/`(4)` as `(ア)`/`(イ)` under a kana heading;
+    in the PDF-flow layout digits are digits.
+    """
     root = Section(f"{document_id}:0", None, 0, "root", "", title, title, "", 1,
                    lines[-1].no if lines else 0)
     sections: list[Section] = [root]
@@ -122,7 +127,8 @@ def segment(document_id: str, title: str, lines: list[Line]) -> tuple[list[Secti
 
     for line in lines:
         cand = classify(line.text)
-        if cand is not None and cand.kind == "paren_num" and cand.number.strip("()") in _OCR_PAREN_KANA:
+        if (ocr_layout and cand is not None and cand.kind == "paren_num"
+                and cand.number.strip("()") in _OCR_PAREN_KANA):
             if stack[-1][0].kind == "kana" or (stack[-1][0].kind == "paren_kana"):
                 mark = _OCR_PAREN_KANA[cand.number.strip("()")]
                 cand = _Candidate("paren_kana", _ordinal("paren_kana", mark), f"({mark})", cand.heading)

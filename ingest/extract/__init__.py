@@ -12,7 +12,7 @@ from typing import Callable
 from ingest.document import Document, Extraction
 
 # Module names under ingest.extract; each defines `extract(doc: Document) -> Extraction`.
-EXTRACTOR_MODULES: list[str] = ["allocation_tax", "budget", "finance_other", "it_systems"]
+EXTRACTOR_MODULES: list[str] = ["allocation_tax", "budget", "finance_other", "it_systems", "meetings"]
 
 
 def extractors() -> list[tuple[str, Callable[[Document], Extraction]]]:

@@ -29,7 +29,7 @@ _ORDINAL_BEFORE = re.compile(r"(?:第|No\.|令和|平成|昭和|\d\.)\s*$")
 # List marks that start a new item inside a line: `ア `, `(イ)`, `(2)`, `b `, `①`.
 _INLINE_MARK = re.compile(r"(?:^|\s)(?:\([ア-ン]\)|\(\d{1,2}\)|[ア-ン](?=\s)|[a-z](?=\s)|[①-⑳])\s*")
 _LEAD_MARK = re.compile(r"^(?:\([ア-ン]\)|\(\d{1,2}\)|[ア-ン]\s|[a-z]\s|[①-⑳]|[・◎※#]+|\d{1,2}\s)\s*")
-_PARTICLE = re.compile(r"(?:において|については|により|にて|では|には|を|は|が|に|で|の|と|も|へ|各|約|延べ)$")
+_PARTICLE = re.compile(r"(?:において|については|により|にて|では|には|を|は|が|に|で|へ|各|約|延べ)$")
 _PAREN = re.compile(r"\([^()]*\)")
 TOTAL_WORDS = re.compile(r"(?:^|[^小])(?:合計|総計|総数)$|^計$|平均")
 
@@ -58,7 +58,7 @@ def clean_label(text: str) -> str:
     # an unclosed `(` opens a parenthesised note: the label starts after it
     if s.count("(") > s.count(")"):
         s = s[s.rfind("(") + 1:]
-    s = s.strip(" )")
+    s = s.lstrip(" )").rstrip()
     while True:
         t = _LEAD_MARK.sub("", s).strip()
         if t == s:

@@ -441,7 +441,8 @@ def _read_account(doc: Document, acc: AccountBonds, start: int, stop: int) -> No
                 acc.issue_total = (no, nums[0])
                 phase = "balances"
                 pending = []
-            elif open_issue is not None and not nums:
+            elif open_issue is not None and not nums and not open_issue.lender_inline:
+                # The lender cell wrapped onto the lines below the row (`地方公共団体` `金融機構`).
                 acc.claimed.add(no)
                 open_issue.lender_parts.append(text)
             elif open_issue is not None and _is_rate_line(tokens):

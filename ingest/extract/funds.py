@@ -208,23 +208,25 @@ def _assign_openings(table: FundTable) -> None:
         cands.append([i for i in options if pool[i].value == row.needed_opening()])
     solutions: list[dict[int, int]] = []
 
+    best = [0]
+
     def search(k: int, chosen: dict[int, int]) -> None:
-        if len(solutions) > 64:
+        # Keep only placements giving as many rows as possible an opening (prune the rest).
+        if len(solutions) > 4096 or len(chosen) + (len(todo) - k) < best[0]:
             return
         if k == len(todo):
+            best[0] = max(best[0], len(chosen))
             solutions.append(dict(chosen))
             return
-        avail = [i for i in cands[k] if i not in chosen.values()]
-        for i in avail:
-            chosen[k] = i
-            search(k + 1, chosen)
-            del chosen[k]
-        if not avail:
-            search(k + 1, chosen)  # row stays without opening
+        for i in cands[k]:
+            if i not in chosen.values():
+                chosen[k] = i
+                search(k + 1, chosen)
+                del chosen[k]
+        search(k + 1, chosen)  # or the row stays without opening
 
     search(0, {})
-    best = max((len(s) for s in solutions), default=0)
-    solutions = [s for s in solutions if len(s) == best]
+    solutions = [s for s in solutions if len(s) == best[0]]
     if len(solutions) > 1:
         def leaves_total(sol: dict[int, int]) -> bool:
             rest = [p for i, p in enumerate(pool)
@@ -233,24 +235,22 @@ def _assign_openings(table: FundTable) -> None:
             total += sum((pool[i].value for i in sol.values()), Decimal(0))
             return any(p.value == total for p in rest)
         solutions = [s for s in solutions if leaves_total(s)] or solutions
-    if len(solutions) == 1:
-        for k, i in solutions[0].items():
-            row, p = todo[k], pool[i]
+    # A row's opening is taken when every remaining placement gives it the same number.
+    for k, row in enumerate(todo):
+        picks = {sol.get(k) for sol in solutions}
+        if len(picks) == 1 and None not in picks:
+            i = picks.pop()
+            p = pool[i]
             used.add(i)
             row.opening, row.opening_line = p.value, p.line_no
             row.value_lines.insert(0, p.line_no)
             if row.name is None:
                 row.name = p.name
-        for k, row in enumerate(todo):
-            if row.opening is None:
-                row.notes.append("no printed number closes this fund's roll-forward")
-    else:
-        for k, row in enumerate(todo):
-            if len(cands[k]) != 1 or len(solutions) > 1:
-                row.notes.append(f"opening balance ambiguous ({len(cands[k])} candidates)"
-                                 if cands[k] else "no printed number closes this fund's roll-forward")
-            else:
-                row.notes.append("opening balance not placed")
+        elif not cands[k]:
+            row.notes.append("no printed number closes this fund's roll-forward")
+        else:
+            row.notes.append(f"opening balance ambiguous: {len(cands[k])} printed numbers "
+                             "close this fund's roll-forward")
     for row in table.rows:
         if row.name is None:
             row.notes.append("fund name not printed with the row")
@@ -262,8 +262,9 @@ def _assign_openings(table: FundTable) -> None:
         if hits:
             table.opening_total = hits[-1]
             rest.remove(hits[-1])
-    if table.opening_total is None:
-        # Without a match, the printed opening 合計 is the last unnamed leftover of the block.
+    if table.opening_total is None and all(r.opening is not None for r in table.rows):
+        # Every fund has its opening: a single unnamed number left is the printed 合計 (the
+        # check then reports the mismatch).
         unnamed = [p for p in rest if p.name is None]
         if len(unnamed) == 1:
             table.opening_total = unnamed[0]

@@ -399,10 +399,13 @@ def _tsv_table(doc: Document, ex: Extraction, start_idx: int, roles: dict[str, i
                 fmt_text = place
                 agenda: list[str] = []
             else:
+                # 回数 table: label before the date, agenda after it; the agenda may say how
+                # the session was held (`書面開催`), otherwise it was held in person.
                 label = normalize_name(" ".join(before)) or None
                 agenda = [" ".join(after)] if after else []
-                note, fmt_text = "", " ".join(after)
-                fmt_text = fmt_text if re.search(r"書面開催|オンライン開催|WEB開催|ハイブリッド", fmt_text) else ""
+                note = ""
+                held_as = re.search(r"書面開催|オンライン開催|WEB開催|ハイブリッド開催", " ".join(after))
+                fmt_text = held_as.group(0) if held_as else ""
             for on, until in dates:
                 s = Session(source_line=line.no, label=label, held_on=on, held_until=until,
                             fmt_text=fmt_text, agenda=list(agenda))

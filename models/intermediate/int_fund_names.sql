@@ -3,21 +3,33 @@ with
 
 fund_balances as (
 
-    select municipality_code, fund_name from {{ ref('stg_ingest__fund_balances') }}
+    select
+        municipality_code,
+        fund_name
+    from {{ ref('stg_ingest__fund_balances') }}
 
 ),
 
 fund_flows as (
 
-    select municipality_code, fund_name from {{ ref('stg_ingest__fund_flows') }}
+    select
+        municipality_code,
+        fund_name
+    from {{ ref('stg_ingest__fund_flows') }}
 
 ),
 
 funds as (
 
-    select municipality_code, fund_name from fund_balances
+    select
+        municipality_code,
+        fund_name
+    from fund_balances
     union
-    select municipality_code, fund_name from fund_flows
+    select
+        municipality_code,
+        fund_name
+    from fund_flows
 
 ),
 

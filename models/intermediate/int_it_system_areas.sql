@@ -10,7 +10,10 @@ it_systems as (
 
 mapped as (
 
-    {{ longest_pattern_match('it_systems', 'system_name', ref('ref_standard_business_map'), 'standard_business_area') }}
+    {{ longest_pattern_match(
+        'it_systems', 'system_name',
+        ref('ref_standard_business_map'), 'standard_business_area'
+    ) }}
 
 )
 

@@ -77,10 +77,7 @@ select
         when declared_by_document or acknowledged_note is not null then 'expected_mismatch'
         else 'mismatch'
     end as status,
-    case
-        when acknowledged_note is not null then acknowledged_note
-        else note
-    end as note,
+    coalesce(acknowledged_note, note) as note,
     document_id,
     source_line
 from judged

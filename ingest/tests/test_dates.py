@@ -1,0 +1,81 @@
+"""The one date parser over the real forms: 和暦, dotted, month.day, year-less, ranges."""
+from datetime import date
+
+import pytest
+from hypothesis import given, strategies as st
+
+from ingest.dates import (era_of, era_to_year, fiscal_date, parse_day, parse_dotted_ymd,
+                          parse_range, parse_wareki, year_label)
+from ingest.normalize import normalize_line
+
+
+def test_wareki():
+    assert parse_wareki("令和6年6月4日") == date(2024, 6, 4)
+    assert parse_wareki(normalize_line("令和７年３月２５日")) == date(2025, 3, 25)
+    assert parse_wareki("令和元年6月28日") == date(2019, 6, 28)
+    assert parse_wareki("令和 ７年４月 １日から") == date(2025, 4, 1)
+    assert parse_wareki("令和6年") is None
+
+
+def test_dotted_ymd_is_the_documents_era():
+    assert parse_dotted_ymd("3. 3. 8") == date(2021, 3, 8)
+    assert parse_dotted_ymd("4. 2.17") == date(2022, 2, 17)
+    assert parse_dotted_ymd("3.12.22") == date(2021, 12, 22)
+    assert parse_dotted_ymd("45,350,000") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("4.20", date(2021, 4, 20)), ("3.14", date(2022, 3, 14)), ("12.8", date(2021, 12, 8)),
+    (normalize_line("8. 1 2"), date(2021, 8, 12)), ("6/2", date(2021, 6, 2)),
+    ("8月28日", date(2021, 8, 28)), ("２月１７日", None),
+])
+def test_month_day_in_fiscal_year(text, expected):
+    if expected is None:
+        expected = date(2022, 2, 17)
+        text = normalize_line(text)
+    assert parse_day(text, 2021) == expected
+
+
+def test_year_less_date_takes_the_year_named_above():
+    assert parse_day("8月28日", 2024, context_year=2024) == date(2024, 8, 28)
+    assert parse_day("3月25日", 2024, context_year=2025) == date(2025, 3, 25)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("5.23~6.4", (date(2021, 5, 23), date(2021, 6, 4))),
+    (normalize_line("7. 10 ～8. 13"), (date(2021, 7, 10), date(2021, 8, 13))),
+    (normalize_line("2. 10～3. 9"), (date(2022, 2, 10), date(2022, 3, 9))),
+    ("8.5~6", (date(2021, 8, 5), date(2021, 8, 6))),
+    ("11.26~ 12.10", (date(2021, 11, 26), date(2021, 12, 10))),
+    ("4.8", (date(2021, 4, 8), None)),
+    ("会議", None),
+])
+def test_ranges(text, expected):
+    assert parse_range(text, 2021) == expected
+
+
+def test_eras_and_labels():
+    assert era_to_year("令和", "元") == 2019
+    assert year_label(2021) == "令和3年度"
+    assert year_label(2019) == "令和元年度"
+    assert era_of(2024) == ("令和", 6)
+
+
+@given(st.integers(2000, 2090), st.integers(1, 12), st.integers(1, 28))
+def test_fiscal_date_is_inside_the_fiscal_year(fy, month, day):
+    d = fiscal_date(fy, month, day)
+    assert date(fy, 4, 1) <= d <= date(fy + 1, 3, 31)
+    assert parse_day(f"{month}.{day}", fy) == d
+
+
+@given(st.text(max_size=25))
+def test_parsers_never_raise(text):
+    for fn in (parse_wareki, parse_dotted_ymd):
+        try:
+            fn(text)
+        except ValueError:
+            pass  # an impossible calendar date (2月30日) is a ValueError, never a crash
+    try:
+        parse_range(text, 2021)
+    except ValueError:
+        pass

@@ -1,0 +1,42 @@
+"""Normalization rules over the real forms found in the two documents."""
+import pytest
+
+from ingest.normalize import normalize_line, normalize_lines, normalize_name
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("5, 785\t644\t41\t197\t6, 667", "5,785\t644\t41\t197\t6,667"),   # OCR split thousands
+    ("第2回\t8. 1 2\t1 総合戦略", "第2回\t8.12\t1 総合戦略"),           # split digits after a point
+    ("\t4. 3.24\t\t△ 57,008\t2,428,367", "\t4. 3.24\t\t-57,008\t2,428,367"),  # empty first cell kept
+    ("1 国民健康保険税 1,560,383 △16,658", "1 国民健康保険税 1,560,383 -16,658"),
+    ("配布件数 ５，７７９件", "配布件数 5,779件"),                       # full-width digits
+    ("全 国 市 長 会 議\t6 . 9", "全 国 市 長 会 議\t6.9"),
+    ("▲1,000 と \u22122,000", "-1,000 と -2,000"),
+    ("１　各種協議会等関係", "1 各種協議会等関係"),                    # full-width space
+])
+def test_normalize_line(raw, expected):
+    assert normalize_line(raw) == expected
+
+
+def test_table_row_digits_are_not_joined():
+    # `1 5,397` are two cells of an Akiruno row, not one number.
+    assert normalize_line("2 国 庫 支 出 金 1 5,397 5,397") == "2 国 庫 支 出 金 1 5,397 5,397"
+    assert normalize_line("1.500 15 3") == "1.500 15 3"
+
+
+def test_normalize_lines_keeps_every_line_number():
+    lines = normalize_lines("a\n\nb\r\n")
+    assert lines == [(1, "a"), (2, ""), (3, "b")]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("国 民 健 康 保 険 税", "国民健康保険税"),
+    ("W e b 会議システム", "Web会議システム"),
+    ("・ 土木積算業務", "土木積算業務"),
+    ("企圖政策課", "企画政策課"),
+    ("男女共同參圖室", "男女共同参画室"),
+    ("公共施設整備 基 金", "公共施設整備基金"),
+    ("TAMA ebooks", "TAMA ebooks"),
+])
+def test_normalize_name(raw, expected):
+    assert normalize_name(raw) == expected

@@ -1,0 +1,61 @@
+"""The one number parser, over the real forms in the documents, plus properties."""
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, strategies as st
+
+from ingest.normalize import normalize_line
+from ingest.numbers import figure_tokens, parse_int, parse_number, to_yen, unit_statement
+
+
+@pytest.mark.parametrize("text, value", [
+    ("45,350,000", Decimal(45350000)), ("-57,008", Decimal(-57008)), ("(34,734)", Decimal(34734)),
+    ("0.800", Decimal("0.800")), ("0", Decimal(0)), ("8.12", Decimal("8.12")),
+])
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "-", "1,23", "12件", "abc", "1,234,56", None, "〃"])
+def test_not_a_number(text):
+    assert parse_number(text) is None
+
+
+def test_parse_int_rejects_fractions():
+    assert parse_int("1,000") == 1000
+    assert parse_int("1.5") is None
+
+
+def test_to_yen_scales_units():
+    assert to_yen(Decimal(45350000), "千円") == 45_350_000_000
+    assert to_yen(Decimal(576000), "円") == 576000
+    assert to_yen(None, "千円") is None
+    with pytest.raises(ValueError):
+        to_yen(Decimal(1), "ドル")
+
+
+def test_unit_statement():
+    assert unit_statement(normalize_line("（単位：千円、％、年）")) == ["千円", "%", "年"]
+    assert unit_statement(normalize_line("(単位：円)")) == ["円"]
+    assert unit_statement("単位なし") is None
+
+
+def test_figure_tokens_skip_labels_and_dates():
+    assert figure_tokens("アクセス件数 11,931,018件") == ["11,931,018"]
+    assert figure_tokens("令和6年4月1日から25日まで") == []
+    assert figure_tokens("第16回") == []
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15))
+def test_printed_integers_round_trip(n):
+    printed = f"{n:,}"
+    assert parse_number(printed) == n
+    # and the same number printed the way the documents print it (△, full-width) survives
+    fullwidth = printed.replace("-", "△").translate(str.maketrans("0123456789,", "０１２３４５６７８９，"))
+    assert parse_number(normalize_line(fullwidth)) == n
+
+
+@given(st.text(max_size=30))
+def test_parse_number_never_raises(text):
+    parse_number(text)
+    figure_tokens(text)
