@@ -25,6 +25,17 @@ def _japanese_share(text: str) -> float:
     return ja / len(text)
 
 
+def _implausible(text: str) -> bool:
+    """CP932 decodes almost any bytes: C1 controls or many private-use characters mean noise.
+
+    (Python's cp932 maps 0x80 and 0xFD–0xFF to U+0080 / U+F8F1–F8F3, and user-defined
+    characters to the private-use area; a real report has none or very few of them.)
+    """
+    c1 = sum(1 for c in text if "\x80" <= c <= "\x9f")
+    pua = sum(1 for c in text if "\ue000" <= c <= "\uf8ff")
+    return c1 > 0 or pua > max(2, len(text) // 1000)
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or many C0 control bytes mean this is not a text document."""
     if b"\x00" in data[:65536]:
@@ -62,6 +73,8 @@ def decode_bytes(data: bytes, path: str, declared: str = "") -> tuple[str, str]:
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
+            continue
+        if _implausible(text):
             continue
         candidates.append((_japanese_share(text), enc, text))
     if not candidates:

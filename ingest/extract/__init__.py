@@ -12,7 +12,9 @@ from typing import Callable
 from ingest.document import Document, Extraction
 
 # Module names under ingest.extract; each defines `extract(doc: Document) -> Extraction`.
-EXTRACTOR_MODULES: list[str] = ["allocation_tax", "budget", "finance_other", "it_systems", "meetings"]
+EXTRACTOR_MODULES: list[str] = [
+    "allocation_tax", "bonds", "budget", "finance_other", "funds", "it_systems", "meetings",
+]
 
 
 def extractors() -> list[tuple[str, Callable[[Document], Extraction]]]:

@@ -71,6 +71,7 @@ class Table:
     title: str | None = None
     checks: list[tuple] = field(default_factory=list)  # (subject, label, reported, computed, line, note)
     grand_total: tuple | None = None  # (value, printed: bool, line) of a one-measure table
+    group: str | None = None  # section id the title hangs under (for cross-table checks)
 
 
 def label_unit(*labels: str | None) -> str | None:
@@ -450,16 +451,12 @@ def chunk_header(text: str) -> list[str]:
                 j = i
                 while j > 0 and _KATAKANA.match(run[j - 1]):
                     j -= 1
-                chunked.insert(0, "".join(run[j:i]))
-                i = j
             else:
-                j = max(0, i - 2)
-                if j > 0 and _KATAKANA.match(run[j]):
+                j = 0 if i - 2 == 1 else max(0, i - 2)  # never leave one character behind
+                while j < i - 1 and _KATAKANA.match(run[j]):
                     j += 1
-                if j == 1 and i - 1 >= 1:
-                    j = 0 if i <= 3 else j  # a leading 3-character label (`会議名`) stays whole
-                chunked.insert(0, "".join(run[j:i]))
-                i = j
+            chunked.insert(0, "".join(run[j:i]))
+            i = j
         words.extend(chunked)
         run.clear()
 

@@ -24,7 +24,8 @@ from decimal import Decimal
 from ingest.dates import parse_wareki
 from ingest.document import Document, Extraction
 from ingest.normalize import normalize_name
-from ingest.numbers import DITTO_MARKS, UNIT_SCALE, numeric_tokens, parse_number, to_yen, unit_statement
+from ingest.numbers import (DITTO_MARKS, UNIT_SCALE, numeric_tokens, parse_number, to_yen,
+                            unit_statement)
 
 BAL = "raw_bond_balances"
 ISS = "raw_bond_issues"
@@ -502,7 +503,8 @@ def _start_issue(acc: AccountBonds, tokens: list[str], di: int, no: int,
         purpose = ""
     issue = _Issue(first_line, purpose, amount, tokens[di])
     issue.value_lines += [no] * (1 + len(numeric_tokens(tokens[di])))
-    issue.value_lines += [n for n, t in pending for _ in numeric_tokens(t)] if not purpose_tokens else []
+    if not purpose_tokens:  # digits of a purpose printed on the lines above (`(その1)`)
+        issue.value_lines += [n for n, t in pending for _ in numeric_tokens(t)]
     issue.value_lines += [no] * len(numeric_tokens(" ".join(purpose_tokens)))
     if not purpose:
         issue.notes.append("purpose (起債目的) not found")

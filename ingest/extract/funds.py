@@ -327,7 +327,8 @@ def _emit_table(doc: Document, ex: Extraction, table: FundTable) -> None:
     for row in table.rows:
         notes = list(row.notes)
         ex.add(BAL, _bal_row(
-            doc, row.line_no, fund_name=row.name, fund_group=_fund_group(row.name, table.group_seen),
+            doc, row.line_no, fund_name=row.name,
+            fund_group=_fund_group(row.name, table.group_seen),
             opening_balance_yen=y(row.opening), deposits_yen=y(row.deposits),
             withdrawals_yen=y(row.withdrawn), closing_balance_yen=y(row.closing),
             status="unresolved" if notes else "ok", note="; ".join(notes),
@@ -491,8 +492,8 @@ def _emit_flows(doc: Document, ex: Extraction, table: FundTable | None, blocks: 
         total = None
         # The last amount is the block's 合計 when the name list ends with 合計, or (without
         # names) when it equals the sum of the amounts above it.
-        if entries and entries[-1][1] is None and (
-                block.names_total or entries[-1][2] == sum((e[2] for e in entries[:-1]), Decimal(0))):
+        above = sum((e[2] for e in entries[:-1]), Decimal(0))
+        if entries and entries[-1][1] is None and (block.names_total or entries[-1][2] == above):
             total = entries.pop()
         if unit is None:
             for no, _, amount in entries:
@@ -504,7 +505,10 @@ def _emit_flows(doc: Document, ex: Extraction, table: FundTable | None, blocks: 
         reasons = []
         if len(names) != len(entries):
             reasons.append(f"{len(names)} breakdown names for {len(entries)} amounts")
-        figure = (lambda r: r.withdrawn) if block.flow_type == "withdrawal" else (lambda r: r.deposits)
+        if block.flow_type == "withdrawal":
+            figure = lambda r: r.withdrawn  # noqa: E731
+        else:
+            figure = lambda r: r.deposits  # noqa: E731
         funds = [(r.name, figure(r)) for r in rows if r.name and figure(r) != 0]
         fixed = {i: nm[2] for i, nm in enumerate(names) if nm[2] and i < len(entries)}
         singles = {i: e[1] for i, e in enumerate(entries) if e[1] is not None}

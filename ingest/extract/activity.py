@@ -1,0 +1,373 @@
+"""Every other reported figure (`raw_activity_metrics`): counts in tables and figures in the text.
+
+What is read (see `activity_tables` and `activity_prose` for the printed forms):
+- month tables (4…3 with 合計 / 月平均), grid and key/value tab tables, PDF-flow tables (rows
+  ending in numbers, `label number` pairs, rows of stated figures);
+- figures stated in the text (`アクセス件数 11,931,018件`, `(ア)協議会 2回 (イ)審議会 2回`).
+
+What is NOT read here (done by other extractors): the sections whose heading matches
+`EXCLUDED_HEADINGS` below, and session tables (回数 / 開催日 / 議題), recognised by their header.
+An excluded section runs from its heading to the next heading of the same or a higher level
+that is not itself excluded (so `1 予算`, `2 地方交付税`, `3 市債` … form one zone). Exception:
+month tables are read wherever they are, because no excluded table has month columns and the
+PDF flow floats month tables into neighbouring sections (the テレワーク / 電子申請 tables are
+printed inside `(2)現状のシステム`).
+
+Titles: in the OCR Markdown layout a table sits under its heading, so its title is the nearest
+heading. In the PDF flow a table floats after the text of its page; its title is the heading or
+caption line (`市長提出案件数`) it belongs to, found in this order: a `TITLE_HINTS` entry; for a
+month table the first unclaimed `…月別…` heading; for a `内訳` table the stated figure its row
+sums to (`(1)移住・定住相談 561回`); the candidate sharing most words (character bigrams) with the
+table's header (then its row labels); else the nearest heading.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ingest.document import Document, Extraction, Section
+from ingest.extract.activity_prose import Figure, find_figures
+from ingest.extract.activity_tables import (
+    Table, TCell, is_total_label, label_unit, read_flow_tables, read_month_tables,
+    read_tab_tables, statement_units,
+)
+from ingest.normalize import normalize_name
+from ingest.segment import LEVELS, classify
+
+SEED = "raw_activity_metrics"
+
+# Section headings whose figures belong to other extractors (written in one place).
+EXCLUDED_HEADINGS: list[tuple[str, re.Pattern]] = [
+    ("budget", re.compile(r"予算|一般会計|特別会計|企業会計|事業会計")),
+    ("local_allocation_tax", re.compile(r"地方交付税")),
+    ("bonds", re.compile(r"市債|地方債")),
+    ("funds", re.compile(r"基金")),
+    ("finance_other", re.compile(r"収益事業|総合交付金|臨時交付金")),
+    ("it_equipment", re.compile(r"OA機器|電算機器")),
+    ("it_systems", re.compile(r"稼働システム|現状のシステム")),
+]
+# Floating PDF tables whose header shares no word with their heading: (header, title) patterns.
+TITLE_HINTS: list[tuple[re.Pattern, re.Pattern]] = [
+    (re.compile(r"専決.*諮問"), re.compile(r"案件数")),           # 会議名 × 専決/報告/議案/諮問
+    (re.compile(r"出席者数"), re.compile(r"タウンミーティング")),  # 開催日 / 会場 / 出席者数
+    (re.compile(r"アカウント名"), re.compile(r"エックス")),        # X accounts: 投稿件数 / フォロワー
+]
+_STOP_BIGRAMS = {"件数", "合計", "月別", "状況", "利用", "あき", "きる", "る野", "野市", "回数"}
+_GENERIC_TITLE = re.compile(r"^(?:開催内容|内訳|実施状況|実績|概要|内容)$")
+_INTEGRAL_EXEMPT = {"%"}
+
+
+def excluded_zones(doc: Document) -> list[tuple[int, int, str]]:
+    """(first, last, owner) of every excluded section (see module doc)."""
+    zones: list[tuple[int, int, str]] = []
+    last = len(doc.lines)
+    no = 1
+    while no <= last:
+        owner = _excluded_owner(doc.text_at(no))
+        if owner is None:
+            no += 1
+            continue
+        cand = classify(doc.text_at(no))
+        level = LEVELS[cand.kind]
+        end = no + 1
+        while end <= last:
+            c = classify(doc.text_at(end))
+            if c is not None:
+                if _excluded_owner(doc.text_at(end)):
+                    level = min(level, LEVELS[c.kind])
+                elif LEVELS[c.kind] <= level:
+                    break
+            end += 1
+        zones.append((no, end - 1, owner))
+        no = end
+    return zones
+
+
+def _excluded_owner(text: str) -> str | None:
+    cand = classify(text) if text else None
+    if cand is None:
+        return None
+    for owner, rx in EXCLUDED_HEADINGS:
+        if rx.search(cand.heading):
+            return owner
+    return None
+
+
+def extract(doc: Document) -> Extraction:
+    """All activity figures of one document; never raises (odd input lands `unresolved`)."""
+    ex = Extraction()
+    try:
+        _extract(doc, ex)
+    except Exception as exc:  # noqa: BLE001 - the contract: never raise, land the problem
+        ex.add(SEED, {"document_id": doc.document_id, "source_line": 1, "status": "unresolved",
+                      "note": f"activity extractor failed: {type(exc).__name__}: {exc}",
+                      "_value_lines": []})
+    return ex
+
+
+def _extract(doc: Document, ex: Extraction) -> None:
+    zones = excluded_zones(doc)
+    excluded = {n for a, b, _ in zones for n in range(a, b + 1)}
+    finance = {n for a, b, o in zones if not o.startswith("it_") for n in range(a, b + 1)}
+    tables = read_month_tables(doc, finance)
+    claimed = {n for t in tables for n in t.lines}
+    meeting: set[int] = set()
+    if doc.layout == "markdown_tsv":
+        more, meeting = read_tab_tables(doc, excluded | claimed, statement_units(doc))
+    else:
+        more, meeting = read_flow_tables(doc, excluded | claimed)
+    tables += more
+    claimed |= {n for t in more for n in t.lines}
+    prose = _prose_figures(doc, excluded | claimed | meeting)
+    _resolve_titles(doc, tables, prose, excluded | claimed | meeting)
+    for table in sorted(tables, key=lambda t: t.first_line):
+        for cell in table.cells:
+            ex.add(SEED, _row(doc, table.title, cell))
+        for subject, label, reported, computed, line, note in table.checks:
+            ex.check(subject, f"{table.title}/{label}" if label else table.title, reported,
+                     computed, line, note)
+    for no, title, fig in prose:
+        status, note = "ok", ""
+        if fig.unit not in _INTEGRAL_EXEMPT and fig.value != fig.value.to_integral_value():
+            status = "unresolved"
+            note = ("fractional count: the line may join a date and a count "
+                    "(`7.7 5人` is normalized to `7.75人`)")
+        cell = TCell(no, fig.label or title, fig.column_label, None, fig.value, fig.unit,
+                     is_total_label(fig.label), status, note)
+        ex.add(SEED, _row(doc, title, cell))
+    _prose_checks(doc, prose, ex)
+    _cross_checks(doc, tables, prose, ex)
+
+
+def _row(doc: Document, title: str | None, cell: TCell) -> dict:
+    sec = doc.section_at(cell.line)
+    return {
+        "document_id": doc.document_id, "source_line": cell.line,
+        "org_unit": sec.org_unit if sec else None, "table_title": title,
+        "row_label": cell.row_label or title, "column_label": cell.column_label,
+        "period_month": cell.period_month, "value": float(cell.value), "unit": cell.unit,
+        "is_total": bool(cell.is_total), "status": cell.status, "note": cell.note,
+        "_value_lines": [cell.line],
+    }
+
+
+# ---------------------------------------------------------------- headings and titles
+
+def _parent(doc: Document, sec: Section) -> Section | None:
+    for s in doc.sections:
+        if s.section_id == sec.parent_id:
+            return s
+    return None
+
+
+def heading_title(doc: Document, no: int) -> str:
+    """The nearest heading of a line; a generic heading (`開催内容`) is prefixed by its parent."""
+    sec = doc.section_at(no)
+    if sec is None or sec.level == 0:
+        return ""
+    title = sec.heading
+    parent = _parent(doc, sec)
+    if _GENERIC_TITLE.match(title) and parent is not None and parent.level > 0:
+        title = f"{parent.heading}/{title}"
+    return title
+
+
+def _section_starting(doc: Document, no: int) -> Section | None:
+    for s in doc.sections:
+        if s.first_line == no and s.level > 0:
+            return s
+    return None
+
+
+def _prose_figures(doc: Document, skip: set[int]) -> list[tuple[int, str, Figure]]:
+    """(line, title, figure) of every figure stated outside tables and excluded sections.
+
+    A figure on a heading line (`(2) 国内研修事業参加補助金交付 0件`) is titled by the parent
+    heading; a figure with no label of its own at the start of a line (`(2,500人)`) takes the
+    line above as label; otherwise the nearest heading is the label.
+    """
+    out: list[tuple[int, str, Figure]] = []
+    for line in doc.lines:
+        if line.no in skip or not line.text:
+            continue
+        figs = find_figures(line.text)
+        if not figs:
+            continue
+        own = _section_starting(doc, line.no)
+        parent = _parent(doc, own) if own else None
+        title = (parent.heading if parent is not None and parent.level > 0
+                 else heading_title(doc, line.no))
+        for fig in figs:
+            if not fig.label and line.text[:fig.start].strip(" (") == "":
+                above = _text_above(doc, line.no)
+                fig.label = normalize_name(above) if above and len(above) <= 30 else ""
+            if not fig.label:
+                fig.label = heading_title(doc, line.no)
+            out.append((line.no, title, fig))
+    return out
+
+
+def _text_above(doc: Document, no: int) -> str:
+    for k in range(no - 1, max(0, no - 3), -1):
+        if doc.text_at(k):
+            return doc.text_at(k)
+    return ""
+
+
+def _bigrams(text: str) -> set[str]:
+    s = re.sub(r"[\d\s()・/、。,:「」『』-]", "", text or "")
+    return {s[i:i + 2] for i in range(len(s) - 1)} - _STOP_BIGRAMS
+
+
+def _candidates(doc: Document, skip: set[int]) -> list[tuple[int, str, Section | None]]:
+    """Lines a floating table may belong to: leaf headings without a figure, and captions."""
+    parents = {s.parent_id for s in doc.sections}
+    firsts = {s.first_line: s for s in doc.sections if s.level > 0}
+    out: list[tuple[int, str, Section | None]] = []
+    for line in doc.lines:
+        text = line.text
+        if line.no in skip or not text:
+            continue
+        sec = firsts.get(line.no)
+        if sec is not None:
+            if sec.level >= LEVELS["num"] and sec.section_id not in parents and not find_figures(text):
+                out.append((line.no, sec.heading, sec))
+            continue
+        if (3 <= len(text) <= 30 and not re.search(r"\d|[。、]", text) and not classify(text)
+                and not text.startswith(("・", "(", "「", "※", "~"))):
+            out.append((line.no, normalize_name(text), None))
+    return out
+
+
+def _resolve_titles(doc: Document, tables: list[Table], prose, skip: set[int]) -> None:
+    """Fill `table.title` (see module doc); `table.group` is the heading the title hangs under."""
+    cands = _candidates(doc, skip) if doc.layout != "markdown_tsv" else []
+    used: set[int] = set()
+    used_figs: set[int] = set()
+
+    def division(no: int) -> str:
+        sec = doc.section_at(no)
+        return sec.org_unit if sec else ""
+
+    for table in sorted(tables, key=lambda t: t.first_line):
+        table.group = None
+        if doc.layout == "markdown_tsv" or not cands:
+            table.title = heading_title(doc, table.first_line)
+            sec = doc.section_at(table.first_line)
+            table.group = sec.parent_id if sec else None
+            continue
+        pool = [c for c in cands if c[0] < table.first_line and c[0] not in used
+                and division(c[0]) == division(table.first_line)]
+        header = " ".join(table.words[:1])
+        pick = None
+        for hdr_rx, title_rx in TITLE_HINTS:
+            if hdr_rx.search(header):
+                pick = next((c for c in pool if title_rx.search(c[1])), None)
+                break
+        if pick is None and table.kind == "month":
+            pick = next((c for c in pool if "月別" in c[1]), None)
+        if pick is None and table.kind == "breakdown" and table.grand_total:
+            for i, (no, title, fig) in enumerate(prose):
+                if i not in used_figs and no < table.first_line and fig.value == table.grand_total[0] \
+                        and division(no) == division(table.first_line):
+                    used_figs.add(i)
+                    table.title = fig.label
+                    table.checks.append(("activity_metrics.breakdown_total", "", fig.value,
+                                         table.grand_total[0], no, "内訳 table against the stated figure"))
+                    sec = doc.section_at(no)
+                    table.group = sec.parent_id if sec else None
+                    break
+            if table.title:
+                continue
+        if pick is None:
+            head_bg = _bigrams(header)
+            rest_bg = set().union(*(_bigrams(w) for w in table.words[1:])) if table.words[1:] else set()
+            best = 0
+            for c in pool:
+                bg = _bigrams(c[1])
+                score = 10 * len(head_bg & bg) + len(rest_bg & bg)
+                if score > best:
+                    best, pick = score, c
+        if pick is None:
+            table.title = heading_title(doc, table.first_line)
+            sec = doc.section_at(table.first_line)
+            table.group = sec.parent_id if sec else None
+            continue
+        used.add(pick[0])
+        table.title = pick[1]
+        sec = pick[2] or doc.section_at(pick[0])
+        table.group = (sec.parent_id if pick[2] is not None else sec.section_id) if sec else None
+
+
+# ---------------------------------------------------------------- checks across figures
+
+def _prose_checks(doc: Document, prose, ex: Extraction) -> None:
+    """Breakdowns stated in the text: `3,252件 (個人登録:1,208件、団体登録:2,044件)` and a heading
+    figure `内訳 104件` against the figures listed under it."""
+    by_line: dict[int, list[Figure]] = {}
+    for no, _, fig in prose:
+        by_line.setdefault(no, []).append(fig)
+    lines = sorted(by_line)
+    for idx, no in enumerate(lines):
+        text = doc.text_at(no)
+        for m in re.finditer(r"\(([^()]*)\)", text):
+            inner = [f for f in by_line[no] if m.start() < f.start < m.end()]
+            if len(inner) < 2 or "うち" in m.group(1) or len({f.unit for f in inner}) != 1:
+                continue
+            before = [f for f in by_line[no] if f.start < m.start()]
+            parent = before[-1] if before else None
+            if parent is None and text[:m.start()].strip() == "" and idx > 0 and no - lines[idx - 1] <= 2:
+                parent = by_line[lines[idx - 1]][-1]
+            if parent is not None and parent.unit == inner[0].unit:
+                ex.check("activity_metrics.breakdown_total", parent.label, parent.value,
+                         sum((f.value for f in inner), Decimal(0)), no)
+    for no, _, fig in prose:
+        sec = _section_starting(doc, no)
+        if sec is None or "内訳" not in fig.label:
+            continue
+        parts = [f.value for k, _, f in prose if sec.first_line < k <= sec.last_line
+                 and f.unit == fig.unit]
+        if parts:
+            ex.check("activity_metrics.breakdown_total", fig.label, fig.value,
+                     sum(parts, Decimal(0)), no)
+
+
+def _cross_checks(doc: Document, tables: list[Table], prose, ex: Extraction) -> None:
+    """The same total printed (or implied) twice under one heading must agree.
+
+    E.g. 市民ポスト: the month table's 合計 against the sums of the by-place and by-担当課 tables;
+    市長への手紙: the month 合計 against the stated 内訳 total. Where the document says they
+    differ (`…受付件数と一致しない。`), the check is an expected mismatch quoting it.
+    """
+    groups: dict[str, list[tuple[Decimal, bool, int, str]]] = {}
+    for t in tables:
+        if t.grand_total and getattr(t, "group", None):
+            value, printed, line = t.grand_total
+            groups.setdefault(t.group, []).append((value, printed, line, t.title or ""))
+    for no, _, fig in prose:
+        sec = _section_starting(doc, no)
+        if sec is not None and "内訳" in fig.label and sec.parent_id:
+            groups.setdefault(sec.parent_id, []).append((fig.value, True, no, fig.label))
+    by_id = {s.section_id: s for s in doc.sections}
+    for gid, totals in groups.items():
+        printed = [t for t in totals if t[1]]
+        if len(totals) < 2 or not printed:
+            continue
+        ref = min(printed, key=lambda t: t[2])
+        sec = by_id.get(gid)
+        quote = _mismatch_quote(doc, sec) if sec else ""
+        for value, _, line, title in totals:
+            if line == ref[2]:
+                continue
+            ex.check("activity_metrics.cross_table_total", f"{sec.heading if sec else ''}: "
+                     f"{ref[3]} vs {title}", ref[0], value, line,
+                     note=quote, expected=bool(quote) and value != ref[0])
+
+
+def _mismatch_quote(doc: Document, sec: Section) -> str:
+    """The document's own words saying two counts differ (`…受付件数と一致しない。`), if any."""
+    for k in range(sec.first_line, sec.last_line + 1):
+        m = re.search(r"\(([^()]*一致しない[^()]*)\)", doc.text_at(k))
+        if m:
+            return m.group(0)
+    return ""
