@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -60,6 +61,39 @@ def run_dbt(args: list[str], db_path: Path) -> tuple[bool, list[str]]:
     return proc.returncode == 0, failed
 
 
+def export_marts(db_path: Path, out_dir: Path) -> list[Path]:
+    """Export every mart to `exports/<mart>.parquet` (for tools that cannot open DuckDB).
+
+    Written into a sibling temporary folder and swapped in, so a reader never sees a mix of
+    old and new files.
+    """
+    import duckdb
+
+    tmp = out_dir.with_name(out_dir.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        marts = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' "
+            "order by table_name").fetchall()]
+        for mart in marts:
+            target = tmp / f"{mart}.parquet"
+            con.execute(f"copy (select * from marts.{mart}) to '{target}' (format parquet)")
+    finally:
+        con.close()
+    old = out_dir.with_name(out_dir.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out_dir.exists():
+        out_dir.rename(old)
+    tmp.rename(out_dir)
+    if old.exists():
+        shutil.rmtree(old)
+    return [out_dir / f"{m}.parquet" for m in marts]
+
+
 def build(jobs: int = 2, root: Path = ROOT) -> int:
     """The whole build; returns the process exit code (0 ok, 1 checks failed, 2 bad input)."""
     t0 = time.monotonic()
@@ -90,6 +124,7 @@ def build(jobs: int = 2, root: Path = ROOT) -> int:
     from ingest import quality
 
     gx_report = quality.run_suites(building, build_dir / "gx")
+    export_marts(building, root / "exports")
     target = warehouse_path()
     os.replace(building, target)
     from ingest import summary as summary_mod

@@ -14,7 +14,8 @@ _NEGATIVE = re.compile(r"[△▲\u2212]\s?(?=\d)")
 # OCR split a thousands group: "5, 785" -> "5,785" (only when exactly three digits follow).
 _SPLIT_THOUSANDS = re.compile(r"(?<=\d),\s+(?=\d{3}(?!\d))")
 # OCR split the digits after a point: "8. 1 2" -> "8.12", "3. 2 9" -> "3.29" (month.day forms).
-_SPLIT_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,2})\.\s?(\d) (\d)(?![\d,.])")
+# Not when a counter follows: `7.7 5人` is the date 7/7 and then 5 people.
+_SPLIT_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,2})\.\s?(\d) (\d)(?![\d,.]|\s?[人件回台部枚本組名団世社箇か])")
 # "6 . 9" (space before the point, as in some OCR'd date columns) -> "6.9"
 _SPACE_POINT = re.compile(r"(?<=\d) \.\s?(?=\d)")
 _MULTI_SPACE = re.compile(r"[ \u3000]{2,}")

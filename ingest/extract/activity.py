@@ -124,7 +124,8 @@ def _extract(doc: Document, ex: Extraction) -> None:
         for cell in table.cells:
             ex.add(SEED, _row(doc, table.title, cell))
         for subject, label, reported, computed, line, note in table.checks:
-            ex.check(subject, f"{table.title}/{label}" if label else table.title, reported,
+            group = f"{table.title}/{label}" if table.title and label else (label or table.title or "")
+            ex.check(subject, group, reported,
                      computed, line, note)
     for no, title, fig in prose:
         status, note = "ok", ""
@@ -145,10 +146,19 @@ def _row(doc: Document, title: str | None, cell: TCell) -> dict:
         "document_id": doc.document_id, "source_line": cell.line,
         "org_unit": sec.org_unit if sec else None, "table_title": title,
         "row_label": cell.row_label or title, "column_label": cell.column_label,
-        "period_month": cell.period_month, "value": float(cell.value), "unit": cell.unit,
+        "period_month": cell.period_month, "value": float(cell.value),
+        "unit": cell.unit or _title_unit(title, cell.row_label),
         "is_total": bool(cell.is_total), "status": cell.status, "note": cell.note,
         "_value_lines": [cell.line],
     }
+
+
+def _title_unit(title: str | None, row_label: str | None) -> str | None:
+    """The unit a table's title implies (`市長提出案件数` → 件), unless the row names its own
+    measure (`配信数`: a measure without a printed unit stays NULL)."""
+    if row_label and row_label.endswith("数"):
+        return None
+    return label_unit(title)
 
 
 # ---------------------------------------------------------------- headings and titles
@@ -165,8 +175,11 @@ def heading_title(doc: Document, no: int) -> str:
     sec = doc.section_at(no)
     if sec is None or sec.level == 0:
         return ""
-    title = sec.heading
     parent = _parent(doc, sec)
+    # a list item read as a heading (`(ア)協議会 2回 (イ)審議会 2回`) is not a title: go up
+    while find_figures(sec.heading) and parent is not None and parent.level > 0:
+        sec, parent = parent, _parent(doc, parent)
+    title = sec.heading.lstrip("◎・ ")
     if _GENERIC_TITLE.match(title) and parent is not None and parent.level > 0:
         title = f"{parent.heading}/{title}"
     return title
@@ -195,7 +208,7 @@ def _prose_figures(doc: Document, skip: set[int]) -> list[tuple[int, str, Figure
             continue
         own = _section_starting(doc, line.no)
         parent = _parent(doc, own) if own else None
-        title = (parent.heading if parent is not None and parent.level > 0
+        title = (heading_title(doc, parent.first_line) if parent is not None and parent.level > 0
                  else heading_title(doc, line.no))
         for fig in figs:
             if not fig.label and line.text[:fig.start].strip(" (") == "":
@@ -339,15 +352,15 @@ def _cross_checks(doc: Document, tables: list[Table], prose, ex: Extraction) -> 
     市長への手紙: the month 合計 against the stated 内訳 total. Where the document says they
     differ (`…受付件数と一致しない。`), the check is an expected mismatch quoting it.
     """
-    groups: dict[str, list[tuple[Decimal, bool, int, str]]] = {}
+    groups: dict[str, list[tuple[Decimal, bool, int, str, str]]] = {}
     for t in tables:
-        if t.grand_total and getattr(t, "group", None):
+        if t.grand_total and t.group:
             value, printed, line = t.grand_total
-            groups.setdefault(t.group, []).append((value, printed, line, t.title or ""))
+            groups.setdefault(t.group, []).append((value, printed, line, t.title or "", t.kind))
     for no, _, fig in prose:
         sec = _section_starting(doc, no)
         if sec is not None and "内訳" in fig.label and sec.parent_id:
-            groups.setdefault(sec.parent_id, []).append((fig.value, True, no, fig.label))
+            groups.setdefault(sec.parent_id, []).append((fig.value, True, no, fig.label, "prose"))
     by_id = {s.section_id: s for s in doc.sections}
     for gid, totals in groups.items():
         printed = [t for t in totals if t[1]]
@@ -356,9 +369,9 @@ def _cross_checks(doc: Document, tables: list[Table], prose, ex: Extraction) -> 
         ref = min(printed, key=lambda t: t[2])
         sec = by_id.get(gid)
         quote = _mismatch_quote(doc, sec) if sec else ""
-        for value, _, line, title in totals:
-            if line == ref[2]:
-                continue
+        for value, _, line, title, kind in totals:
+            if line == ref[2] or (kind == "month" and ref[4] == "month"):
+                continue  # two month tables under one heading count different things
             ex.check("activity_metrics.cross_table_total", f"{sec.heading if sec else ''}: "
                      f"{ref[3]} vs {title}", ref[0], value, line,
                      note=quote, expected=bool(quote) and value != ref[0])

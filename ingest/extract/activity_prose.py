@@ -17,13 +17,17 @@ from ingest.numbers import NUMBER_PATTERN, parse_number
 # Counter words that make a number a figure. Longest first so `千円` wins over `円`.
 UNITS = ["ページビュー", "か所", "ヶ所", "箇所", "団体", "世帯", "施設", "作品", "チーム", "取組",
          "指標", "組織", "千円", "円", "件", "人", "回", "本", "部", "枚", "票", "点", "組", "基",
-         "冊", "枠", "社", "頁", "台", "%"]
+         "冊", "枠", "社", "頁", "台", "%", "自治体", "市"]
+# Counters that are also the first character of many words (`4市(…)` but `市内`, `市民`): they
+# count only when no kanji/katakana follows.
+STRICT_UNITS = {"市"}
+_WORD_CHAR = re.compile(r"[\u4e00-\u9fffァ-ヺ]")
 # Words that start with a counter character but are not counters (`1人当たり`, `3部会`, `本部`).
 NOT_COUNTER = ("人口", "人件", "人権", "人当", "回答", "回線", "回収", "回覧", "回目", "部長", "部会",
                "部署", "部分", "部門", "本部", "本庁", "本市", "件名", "点検", "円滑", "組合", "社会",
                "台帳", "台風", "基本", "基準", "基金", "冊子", "枚数", "人数", "件数", "回数", "部数",
                "本人", "本日", "本年", "本事", "施設使", "人目", "点数")
-_FIGURE = re.compile(rf"(?<![\d.,])({NUMBER_PATTERN})\s?({'|'.join(map(re.escape, UNITS))})")
+_FIGURE = re.compile(rf"(?<![\d.,])({NUMBER_PATTERN})\s?({'|'.join(map(re.escape, sorted(UNITS, key=len, reverse=True)))})")
 _CAPACITY = re.compile(rf"定員\s?({NUMBER_PATTERN})")  # `(定員70)`: a capacity in persons
 _ORDINAL_BEFORE = re.compile(r"(?:第|No\.|令和|平成|昭和|\d\.)\s*$")
 # List marks that start a new item inside a line: `ア `, `(イ)`, `(2)`, `b `, `①`.
@@ -57,7 +61,8 @@ def clean_label(text: str) -> str:
         s = s[marks[-1].end():]
     # an unclosed `(` opens a parenthesised note: the label starts after it
     if s.count("(") > s.count(")"):
-        s = s[s.rfind("(") + 1:]
+        after = s[s.rfind("(") + 1:]
+        s = after if after.strip() else s[:s.rfind("(")]  # `有償(1部`: the word before the note
     s = s.lstrip(" )").rstrip()
     while True:
         t = _LEAD_MARK.sub("", s).strip()
@@ -65,11 +70,7 @@ def clean_label(text: str) -> str:
             break
         s = t
     s = normalize_name(s)
-    if s.startswith("うち"):
-        s = s  # a subset (`うち個別相談`), kept as printed
-    bare = _PAREN.sub("", s)
-    if bare:
-        s = bare
+    s = _PAREN.sub("", s) or ("" if s.startswith("(") else s)  # `(年額)` alone is a note
     s = _PARTICLE.sub("", s)
     return s.strip("・ ")
 
@@ -89,6 +90,8 @@ def find_figures(text: str) -> list[Figure]:
             unit = m.group(2)
             after = text[m.start(2):m.start(2) + 3]
             if any(after.startswith(w) for w in NOT_COUNTER):
+                continue
+            if unit in STRICT_UNITS and _WORD_CHAR.match(text[m.end():m.end() + 1]):
                 continue
             if _ORDINAL_BEFORE.search(text[:m.start()]):
                 continue

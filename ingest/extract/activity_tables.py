@@ -195,6 +195,8 @@ def read_month_tables(doc: Document, skip: set[int]) -> list[Table]:
             if not text:
                 no += 1
                 continue
+            if month_header(text, "\t" in text):
+                break  # the next half's header, not a row
             row = _split_row(text, len(cols), "\t" in text)
             if row is None:
                 break
@@ -362,7 +364,9 @@ def _read_grid(doc: Document, block: list[int], rows: list[list[str]],
     """A header row of column names, then rows `label ⇥ value ⇥ …` (see module doc)."""
     heads = [_header_cell(c) for c in rows[0]]
     names = [h[0] for h in heads]
-    group_col = names[0] == "" and len(names) > 2 and not _date_like(rows[1][0] if len(rows) > 1 else "")
+    # a blank first header over text cells in the first two columns: a grouping column (人権 table)
+    group_col = (names[0] == "" and len(names) > 2 and len(rows) > 1 and len(rows[1]) > 1
+                 and not _cell_values(rows[1][0]) and not _cell_values(rows[1][1]))
     table = Table("grid", block[0], set(block), [n for n in names if n])
     prev_label, prev_group = None, ""
     body: list[tuple[int, str | None, dict[int, list[TCell]]]] = []
@@ -569,7 +573,7 @@ def _read_flow_table(doc: Document, head_no: int, skip: set[int]) -> tuple[Table
         kind = _row_kind(text)
         if kind is None:
             nxt = _next_text(doc, no)
-            if len(text) <= 20 and not re.search(r"\d", text) and nxt and _row_kind(nxt[1]):
+            if _label_then_row(doc, no):
                 pending.append(no)  # a label printed on its own line(s) above its row
                 no += 1
                 continue
@@ -598,13 +602,30 @@ def _read_flow_table(doc: Document, head_no: int, skip: set[int]) -> tuple[Table
     return table, no
 
 
+def _label_then_row(doc: Document, no: int) -> bool:
+    """Short digit-free line(s) (`シナリオフ` / `ォトブック`) followed by a row: a wrapped label."""
+    for _ in range(3):
+        text = doc.text_at(no)
+        if len(text) > 20 or re.search(r"\d", text) or classify(text):
+            return False
+        nxt = _next_text(doc, no)
+        if nxt is None:
+            return False
+        if _row_kind(nxt[1]):
+            return True
+        no = nxt[0]
+    return False
+
+
 def _flow_cells(table: Table, words: list[str], rows: list[tuple[int, str, list[str]]]) -> None:
     """Cells of the numeric rows, placed under the header's last n words."""
     if not rows:
         return
     if table.kind == "pairs":
-        counts = {w: words.count(w) for w in words}
-        value_word = max(counts, key=lambda w: (counts[w], len(w)))  # the repeated `件数`
+        # the header repeats (label words…, value word) once per pair: `配置場所 件数` × 3
+        period = next((p for p in range(1, len(words) + 1) if len(words) % p == 0
+                       and words == words[:p] * (len(words) // p)), len(words)) if words else 0
+        value_word = words[period - 1] if period else None
         for no, label, nums in rows:
             value = parse_number(nums[0])
             if value is not None:
