@@ -9,18 +9,21 @@ DBT := .venv/bin/dbt
 .PHONY: build test setup ingest unit lint docs bench clean
 
 setup:
+	@bash scripts/setup_system.sh
 	@bash scripts/setup.sh
 
 ## make build: ingest the shipped documents, build and check the warehouse, publish it.
 build: setup
 	@$(PY) -m ingest.cli build
 
-## make test: unit tests, SQL lint, then the full build with every dbt test and GX suite.
+## make test: unit tests, SQL lint, the full build with every dbt test and GX suite, then the
+## tests that run against the built warehouse (planted-failure copies, README queries, readers).
 test: setup unit lint
 	@$(PY) -m ingest.cli build
+	@$(PY) -m pytest -q -m warehouse
 
 unit: setup
-	@$(PY) -m pytest -q ingest/tests
+	@$(PY) -m pytest -q -m "not warehouse"
 
 lint: setup
 	@.venv/bin/sqlfluff lint models tests macros --disable-progress-bar --nocolor

@@ -35,7 +35,7 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("WAREHOUSE_PATH", ROOT / "warehouse.duckdb"))
 
 
-def run_dbt(args: list[str], db_path: Path) -> tuple[bool, list[str]]:
+def run_dbt(args: list[str], db_path: Path, root: Path = ROOT) -> tuple[bool, list[str]]:
     """Run dbt in a child process against `db_path`; returns (success, failed node names).
 
     A child process, not dbtRunner: dbt-duckdb keeps its connection open for the life of the
@@ -44,16 +44,17 @@ def run_dbt(args: list[str], db_path: Path) -> tuple[bool, list[str]]:
     env = dict(os.environ, DBT_DUCKDB_PATH=str(db_path), DO_NOT_TRACK="1",
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     dbt = Path(sys.executable).with_name("dbt")
-    cmd = [str(dbt), *args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT / "profiles"),
-           "--log-path", str(ROOT / "build" / "logs"), "--target-path", str(ROOT / "target"),
+    cmd = [str(dbt), *args, "--project-dir", str(root), "--profiles-dir", str(root / "profiles"),
+           "--log-path", str(root / "build" / "logs"), "--target-path", str(root / "target"),
            "--quiet"]
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, text=True, capture_output=True)
+    results = root / "target" / "run_results.json"
+    results.unlink(missing_ok=True)  # never read a previous run's results
+    proc = subprocess.run(cmd, env=env, cwd=root, text=True, capture_output=True)
     if proc.stdout.strip():
         print(proc.stdout.rstrip())
     if proc.stderr.strip():
         print(proc.stderr.rstrip(), file=sys.stderr)
     failed: list[str] = []
-    results = ROOT / "target" / "run_results.json"
     if results.exists():
         for r in json.loads(results.read_text(encoding="utf-8")).get("results", []):
             if r.get("status") in ("fail", "error"):
@@ -112,21 +113,25 @@ def build(jobs: int = 2, root: Path = ROOT) -> int:
     building = build_dir / "warehouse.building.duckdb"
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
-    ok, _ = run_dbt(["seed", "--full-refresh"], building)
+    ok, _ = run_dbt(["seed", "--full-refresh"], building, root)
     if ok:
-        ok, _ = run_dbt(["run"], building)
+        ok, _ = run_dbt(["run"], building, root)
     if not ok:
         print("error: dbt could not build the models (see build/logs/dbt.log); nothing was "
               "published, the previous warehouse is unchanged.", file=sys.stderr)
         return 1
-    tests_ok, failed_tests = run_dbt(["test"], building)
+    tests_ok, failed_tests = run_dbt(["test"], building, root)
 
     from ingest import quality
 
-    gx_report = quality.run_suites(building, build_dir / "gx")
+    gx_report = quality.run_suites(building, build_dir / "gx", root / "gx" / "expectations")
     export_marts(building, root / "exports")
     target = warehouse_path()
     os.replace(building, target)
+    from ingest.report import write_report
+
+    report = write_report(target, root / "reports")
+    print(f"report: {report}")
     from ingest import summary as summary_mod
 
     status = summary_mod.print_summary(target, failed_tests, gx_report, time.monotonic() - t0)

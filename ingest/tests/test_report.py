@@ -180,8 +180,8 @@ class _Charts(HTMLParser):
             self.charts[-1]["text"] += data
 
 
-def _chromium() -> str:
-    exe = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+def _chromium(which=shutil.which, default: Path = Path("/usr/bin/chromium")) -> str:
+    exe = which("chromium") or (str(default) if default.exists() else None)
     if exe is None:
         pytest.fail("Chromium is not installed: the report's browser test needs /usr/bin/chromium "
                     "(and fonts-noto-cjk for Japanese). Run `sudo bash scripts/setup_system.sh`.")
@@ -192,6 +192,11 @@ def _png_size(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n", "screenshot is not a PNG"
     return struct.unpack(">II", head[16:24])
+
+
+def test_missing_chromium_fails_not_skips(tmp_path):
+    with pytest.raises(pytest.fail.Exception, match="Chromium is not installed"):
+        _chromium(which=lambda _: None, default=tmp_path / "no-chromium")
 
 
 def test_report_renders_in_chromium(tmp_path):

@@ -69,7 +69,7 @@ item_identity as (
         fiscal_year,
         source_line,
         'sql:budget_item_final' as subject,
-        account_name || '/' || side || '/' || cast(item_no as varchar) as group_label,
+        account_name || '/' || side || '/' || cast(item_no as {{ portable_type('varchar') }}) as group_label,
         cast(final_budget_yen as double) as reported_value,
         cast(
             initial_budget_yen + coalesce(revision_total_yen, 0)
@@ -102,7 +102,7 @@ item_revision_total as (
         budget_items.source_line,
         'sql:budget_item_revision_total' as subject,
         budget_items.account_name || '/' || budget_items.side || '/'
-        || cast(budget_items.item_no as varchar) as group_label,
+        || cast(budget_items.item_no as {{ portable_type('varchar') }}) as group_label,
         cast(budget_items.revision_total_yen as double) as reported_value,
         cast(coalesce(revision_sums.revisions_yen, 0) as double) as computed_value,
         'Σ 第N号補正 = 補正合計' as note
@@ -131,6 +131,6 @@ unioned as (
 
 select
     document_id || ':' || subject || ':' || group_label || ':'
-    || cast(source_line as varchar) as check_id,
+    || cast(source_line as {{ portable_type('varchar') }}) as check_id,
     *
 from unioned

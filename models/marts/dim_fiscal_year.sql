@@ -37,7 +37,7 @@ ranked as (
 select
     fiscal_year,
     era_name
-    || case when era_year = 1 then '元' else cast(era_year as varchar) end
+    || case when era_year = 1 then '元' else cast(era_year as {{ portable_type('varchar') }}) end
     || '年度' as label_ja,
     era_name,
     cast(era_year as integer) as era_year,

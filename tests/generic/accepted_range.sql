@@ -6,13 +6,8 @@
     where
         {{ column_name }} is not null
         and (
-            false
-            {%- if min_value is not none %}
-                or {{ column_name }} < {{ min_value }}
-            {%- endif %}
-            {%- if max_value is not none %}
-                or {{ column_name }} > {{ max_value }}
-            {%- endif %}
+            {{ column_name }} < {{ min_value if min_value is not none else column_name }}
+            or {{ column_name }} > {{ max_value if max_value is not none else column_name }}
         )
 
 {% endtest %}

@@ -1,0 +1,59 @@
+"""Each Great Expectations suite fails when a wrong value is planted in a copy of the warehouse.
+
+These run after the build (marker `warehouse`): they copy the published warehouse, plant one
+wrong figure that breaks exactly the identity a suite asserts, and run that suite.
+"""
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.quality import SUITES_DIR, load_suite_files, run_suites
+
+ROOT = Path(__file__).resolve().parents[2]
+WAREHOUSE = ROOT / "warehouse.duckdb"
+pytestmark = pytest.mark.warehouse
+
+FIRST = "rowid = (select min(rowid) from {t} where {w})"
+PLANTS = {
+    "conventions_facts": ("marts.fct_meetings", "municipality_code = '13210X'", "true"),
+    "allocation_tax": ("marts.fct_local_allocation_tax", "amount_yen = amount_yen + 1000",
+                       "item_name = '交付基準額'"),
+    "allocation_tax_components": ("marts.fct_allocation_tax_components",
+                                  "amount_yen = amount_yen + 1000", "level = 1"),
+    "reconciliation_gate": ("marts.rpt_reconciliation", "status = 'mismatch'", "true"),
+    "funds": ("marts.fct_fund_balances", "closing_balance_yen = closing_balance_yen + 1000", "true"),
+    "budgets": ("marts.fct_budget_items", "final_budget_yen = final_budget_yen + 1000", "status = 'ok'"),
+    "bonds": ("marts.fct_bond_issues", "amount_yen = amount_yen + 1000", "status = 'ok'"),
+    "monthly_tables": ("marts.fct_activity_metrics", "value = value + 1", "period_month = 4"),
+}
+
+
+def test_every_suite_has_a_planted_failure_test():
+    assert sorted(s["name"] for s in load_suite_files()) == sorted(PLANTS)
+
+
+@pytest.fixture(scope="module")
+def clean_report(tmp_path_factory):
+    assert WAREHOUSE.exists(), "run `make build` first"
+    return run_suites(WAREHOUSE, tmp_path_factory.mktemp("gx"), docs=False)
+
+
+def test_shipped_warehouse_passes_every_suite(clean_report):
+    assert clean_report.success, clean_report.describe()
+
+
+@pytest.mark.parametrize("suite", sorted(PLANTS))
+def test_suite_fails_on_planted_value(tmp_path, suite):
+    copy = tmp_path / "planted.duckdb"
+    shutil.copy(WAREHOUSE, copy)
+    table, change, where = PLANTS[suite]
+    con = duckdb.connect(str(copy))
+    con.execute(f"update {table} set {change} where {FIRST.format(t=table, w=where)}")
+    con.close()
+    only = tmp_path / "suites"
+    only.mkdir()
+    shutil.copy(SUITES_DIR / f"{suite}.json", only / f"{suite}.json")
+    report = run_suites(copy, tmp_path / "gx", only, docs=False)
+    assert report.suites == {suite: False}, report.describe()
