@@ -16,4 +16,8 @@ echo "setup: creating .venv with $("$PY" --version 2>&1) and installing pinned p
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 \
   | grep -v "is ignored: it is neither a file nor a directory" || true
 .venv/bin/python -c "import dbt.version, duckdb, great_expectations" # fail loudly if the install did not complete
+# A DuckDB 1.4 client (what most BI drivers bundle), kept apart from the project's DuckDB,
+# for the test that proves the published warehouse stays readable by older clients.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --target .venv/duckdb14 \
+  "duckdb==1.4.4" 2>&1 | grep -v "is ignored: it is neither a file nor a directory" || true
 echo "$want" > "$stamp"

@@ -20,5 +20,5 @@
 {%- endmacro %}
 
 {% macro spark__create_csv_table(model, agate_table) -%}
-    {{ return(dbt_spark.spark__create_csv_table(portable_seed_model(model), agate_table)) }}
+    {{ return(dbt.spark__create_csv_table(portable_seed_model(model), agate_table)) }}
 {%- endmacro %}

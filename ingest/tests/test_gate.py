@@ -1,0 +1,68 @@
+"""The gate, end to end: a wrong total planted in a source document fails the build.
+
+(It also shows that a reader holding the published warehouse open does not block a rebuild.)
+
+The build still publishes (flagged), prints the failing check with document and line, and
+exits non-zero; an acknowledgement in the reviewed file next to the manifest turns that one
+check into `expected_mismatch` and nothing else does.
+"""
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.build import build
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.warehouse
+PROJECT = ["dbt_project.yml", "profiles", "models", "macros", "tests", "gx", "data", ".sqlfluff"]
+
+
+def copy_project(dest: Path) -> Path:
+    for name in PROJECT:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.exists():
+            shutil.copy(src, dest / name)
+    (dest / "seeds").mkdir()
+    for seed in ROOT.joinpath("seeds").iterdir():
+        if seed.name.startswith(("ref_", "_")):
+            shutil.copy(seed, dest / "seeds" / seed.name)
+    return dest
+
+
+def test_planted_wrong_total_fails_the_build(tmp_path, monkeypatch, capsys):
+    root = copy_project(tmp_path)
+    doc = root / "data" / "raw" / "koganei_2021_jimu_jisseki.txt"
+    text = doc.read_text(encoding="utf-8")
+    assert text.count("39,695,500") == 1  # the 市債 合計 of 借入額
+    doc.write_text(text.replace("39,695,500", "39,695,600"), encoding="utf-8")
+    line = text[: text.index("39,695,500")].count("\n") + 1
+    monkeypatch.setenv("WAREHOUSE_PATH", str(root / "warehouse.duckdb"))
+
+    assert build(jobs=1, root=root) == 1
+    out = capsys.readouterr().out
+    assert f"MISMATCH koganei-2021:{line}" in out
+    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    rows = con.execute("select check_id, reported_value, computed_value from marts.rpt_reconciliation "
+                       "where status = 'mismatch'").fetchall()
+    con.close()
+    assert rows and all(r[1] - r[2] == 100_000 for r in rows), rows  # 100 千円 off, in yen
+
+    ack = root / "data" / "raw" / "acknowledged_mismatches.csv"
+    ack.write_text("check_id,note,reviewed_by\n" + "".join(
+        f"{r[0]},planted misprint (test),test\n" for r in rows), encoding="utf-8")
+    # A reader (a BI tool) holds the published warehouse open during the rebuild: the build
+    # must not fail, and the reader keeps seeing the complete previous warehouse.
+    reader = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    assert build(jobs=1, root=root) == 0
+    still = reader.execute("select count(*) from marts.rpt_reconciliation where status = 'mismatch'")
+    assert still.fetchone()[0] == len(rows)
+    reader.close()
+    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    statuses = dict(con.execute("select status, count(*) from marts.rpt_reconciliation "
+                                "group by status").fetchall())
+    con.close()
+    assert statuses.get("mismatch", 0) == 0 and statuses["expected_mismatch"] == len(rows) + 1

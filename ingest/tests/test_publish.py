@@ -1,0 +1,40 @@
+"""Publishing: DuckDB 1.4 clients read the warehouse; exports hold the marts' rows."""
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WAREHOUSE = ROOT / "warehouse.duckdb"
+OLD_CLIENT = ROOT / ".venv" / "duckdb14"
+pytestmark = pytest.mark.warehouse
+
+
+def test_duckdb_14_client_reads_the_published_warehouse():
+    assert OLD_CLIENT.exists(), "scripts/setup.sh installs a DuckDB 1.4 client into .venv/duckdb14"
+    code = ("import duckdb, sys; assert duckdb.__version__.startswith('1.4'), duckdb.__version__; "
+            f"con = duckdb.connect({str(WAREHOUSE)!r}, read_only=True); "
+            "print(duckdb.__version__, con.execute('select count(*) from marts.fct_budget_revisions').fetchone()[0])")
+    out = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(OLD_CLIENT)},
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out[0].startswith("1.4") and int(out[1]) > 0
+
+
+def test_every_mart_is_exported_to_parquet_with_the_same_rows():
+    con = duckdb.connect(str(WAREHOUSE), read_only=True)
+    try:
+        marts = [r[0] for r in con.execute("select table_name from information_schema.tables "
+                                           "where table_schema = 'marts'").fetchall()]
+        assert len(marts) >= 21
+        for mart in marts:
+            parquet = ROOT / "exports" / f"{mart}.parquet"
+            assert parquet.exists(), parquet
+            diff = con.execute(
+                f"select count(*) from ((select * from marts.{mart} except all "
+                f"select * from read_parquet('{parquet}')) union all (select * from "
+                f"read_parquet('{parquet}') except all select * from marts.{mart}))").fetchone()[0]
+            assert diff == 0, mart
+    finally:
+        con.close()
