@@ -62,6 +62,24 @@ def run_dbt(args: list[str], db_path: Path, root: Path = ROOT) -> tuple[bool, li
     return proc.returncode == 0, failed
 
 
+def build_docs(warehouse: Path, root: Path = ROOT) -> Path | None:
+    """dbt docs as one static HTML file that opens offline (`target/static_index.html`).
+
+    dbt opens its database read-write, so the docs are generated from a copy: a BI tool
+    holding the published warehouse never blocks this, and it never writes the published file.
+    """
+    if not warehouse.exists():
+        print(f"error: no warehouse at {warehouse}: run `make build` first", file=sys.stderr)
+        return None
+    scratch = root / "build" / "docs.duckdb"
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(warehouse, scratch)
+    ok, _ = run_dbt(["docs", "generate", "--static"], scratch, root)
+    scratch.unlink(missing_ok=True)
+    page = root / "target" / "static_index.html"
+    return page if ok and page.exists() else None
+
+
 def export_marts(db_path: Path, out_dir: Path) -> list[Path]:
     """Export every mart to `exports/<mart>.parquet` (for tools that cannot open DuckDB).
 

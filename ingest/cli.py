@@ -33,11 +33,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return print_summary(warehouse_path(), None, None, None)
     if args.command == "docs":
-        from ingest.build import ROOT, run_dbt, warehouse_path
+        from ingest.build import build_docs, warehouse_path
 
-        ok, _ = run_dbt(["docs", "generate", "--static"], warehouse_path())
-        print(f"docs: {ROOT / 'target' / 'static_index.html'}" if ok else "docs: failed")
-        return 0 if ok else 1
+        page = build_docs(warehouse_path())
+        print(f"docs: {page}" if page else "docs: failed (see build/logs/dbt.log)")
+        return 0 if page else 1
     return 2
 
 

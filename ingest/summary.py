@@ -6,6 +6,10 @@ from pathlib import Path
 MARTS_ORDER = ("dim_", "fct_", "rpt_")
 
 
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
 def print_summary(path: Path, failed_tests: list[str] | None, gx_report, seconds: float | None) -> int:
     """Print documents, rows per mart, checks and coverage. Returns 1 if any check mismatches."""
     import duckdb
@@ -45,7 +49,7 @@ def print_summary(path: Path, failed_tests: list[str] | None, gx_report, seconds
                        "computed_value from marts.rpt_reconciliation where status = 'mismatch' "
                        "order by document_id, source_line limit 30")
         for doc, line, subject, group, rep, comp in mismatches:
-            print(f"  MISMATCH {doc}:{line} {subject} [{group}] printed {rep:g}, parts give {comp:g}")
+            print(f"  MISMATCH {doc}:{line} {subject} [{group}] printed {_num(rep)}, parts give {_num(comp)}")
         for doc, total, captured in q(
                 "select document_id, sum(numeric_tokens), sum(captured_tokens) "
                 "from marts.rpt_extraction_coverage group by document_id order by document_id"):

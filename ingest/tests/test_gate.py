@@ -7,6 +7,8 @@ exits non-zero; an acknowledgement in the reviewed file next to the manifest tur
 check into `expected_mismatch` and nothing else does.
 """
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -16,6 +18,14 @@ from ingest.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.warehouse
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+q = "select count(*) from marts.rpt_reconciliation where status = 'mismatch'"
+print("mismatches", con.execute(q).fetchone()[0], flush=True)
+sys.stdin.readline()
+print("mismatches", con.execute(q).fetchone()[0], flush=True)
+"""
 PROJECT = ["dbt_project.yml", "profiles", "models", "macros", "tests", "gx", "data", ".sqlfluff"]
 
 
@@ -56,11 +66,14 @@ def test_planted_wrong_total_fails_the_build(tmp_path, monkeypatch, capsys):
         f"{r[0]},planted misprint (test),test\n" for r in rows), encoding="utf-8")
     # A reader (a BI tool) holds the published warehouse open during the rebuild: the build
     # must not fail, and the reader keeps seeing the complete previous warehouse.
-    reader = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
+    # (A separate process, as a BI tool is: in one process DuckDB shares the open instance.)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(root / "warehouse.duckdb")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert reader.stdout.readline().strip() == f"mismatches {len(rows)}"
     assert build(jobs=1, root=root) == 0
-    still = reader.execute("select count(*) from marts.rpt_reconciliation where status = 'mismatch'")
-    assert still.fetchone()[0] == len(rows)
-    reader.close()
+    out, _ = reader.communicate("again\n", timeout=60)
+    assert out.strip() == f"mismatches {len(rows)}"  # the old, complete warehouse
     con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
     statuses = dict(con.execute("select status, count(*) from marts.rpt_reconciliation "
                                 "group by status").fetchall())

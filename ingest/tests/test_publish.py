@@ -38,3 +38,27 @@ def test_every_mart_is_exported_to_parquet_with_the_same_rows():
             assert diff == 0, mart
     finally:
         con.close()
+
+
+def test_dbt_docs_are_one_offline_page():
+    from ingest.build import build_docs
+
+    page = build_docs(WAREHOUSE)
+    assert page is not None and page.name == "static_index.html"
+    html = page.read_text(encoding="utf-8")
+    import re
+
+    external = re.findall(r"<(?:script|link|img)[^>]*(?:src|href)=[\"']https?://", html)
+    assert external == [], external[:3]
+    assert "fct_budget_revisions" in html
+
+
+def test_query_cli_shows_duckdb_errors_without_traceback():
+    proc = subprocess.run([sys.executable, "-m", "ingest.cli", "query", "select * from nope"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: Catalog Error") and "Traceback" not in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "ingest.cli", "query", "--json",
+                           "select document_id from marts.dim_document order by 1"],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    assert '"document_id": "akiruno-2024"' in proc.stdout
