@@ -79,16 +79,46 @@ _LABEL_BEFORE = re.compile(r"(?:第|令和|平成|昭和|No\.|\()\s*$")
 _LABEL_AFTER = re.compile(r"^\s*(?:年|月|日|号|期|次|条|\)|位)")
 
 
-def figure_tokens(line: str) -> list[str]:
+_PAGE_NUMBER = re.compile(r"^-\s*\d+\s*-$")
+_HEADING_ORDINAL = re.compile(r"^#*\s*\d{1,2}\s")
+_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+# Month.day and month/day date parts next to a range mark or a slash are dates, not figures.
+_DATE_NEIGHBOUR_BEFORE = re.compile(r"[~～〜/]\s*$")
+_DATE_NEIGHBOUR_AFTER = re.compile(r"^\s*[~～〜/]")
+
+
+def _is_month_header(numbers: list[str]) -> bool:
+    """`月 4 5 6 … 3 合計`: a run of consecutive fiscal months is a header, not figures."""
+    if len(numbers) < 6 or not all(n.isdigit() for n in numbers):
+        return False
+    values = [int(n) for n in numbers]
+    if values[0] not in _MONTHS:
+        return False
+    start = _MONTHS.index(values[0])
+    return values == _MONTHS[start:start + len(values)]
+
+
+def figure_tokens(line: str, heading: bool = False) -> list[str]:
     """Number tokens that state a figure (counts, amounts), excluding labels and date parts.
 
     This is the denominator of the coverage report: what a reader would call "a number
-    printed in a table or stated as a figure".
+    printed in a table or stated as a figure". Excluded as labels: ordinals (第3回, (1), a
+    heading's own number when `heading`), era years and date parts (令和3年, 4月1日, 5.23～6.4,
+    6/2), month header rows (`月 4 5 … 3`), page furniture (`- 28 -`).
     """
+    if _PAGE_NUMBER.match(line.strip()):
+        return []
+    matches = list(_TOKEN.finditer(line))
+    if _is_month_header([m.group(0) for m in matches]):
+        return []
     found = []
-    for m in _TOKEN.finditer(line):
+    for i, m in enumerate(matches):
         before, after = line[: m.start()], line[m.end():]
         if _LABEL_BEFORE.search(before) or _LABEL_AFTER.match(after):
+            continue
+        if _DATE_NEIGHBOUR_BEFORE.search(before) or _DATE_NEIGHBOUR_AFTER.match(after):
+            continue
+        if heading and i == 0 and _HEADING_ORDINAL.match(line):
             continue
         found.append(m.group(0))
     return found

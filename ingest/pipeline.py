@@ -94,8 +94,9 @@ def document_tables(entry: ManifestEntry, manifest_dir: Path) -> dict[str, list[
             out.setdefault("document_id", doc.document_id)
             out.setdefault("status", "ok")
             tables[seed].append(out)
+    heading_lines = {sec.first_line for sec in doc.sections if sec.level > 0}
     for line in doc.lines:
-        figures = len(figure_tokens(line.text))
+        figures = len(figure_tokens(line.text, heading=line.no in heading_lines))
         if figures:
             tables["raw_line_tokens"].append({
                 "document_id": doc.document_id, "line_no": line.no,

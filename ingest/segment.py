@@ -128,7 +128,7 @@ def segment(document_id: str, title: str, lines: list[Line],
     for line in lines:
         cand = classify(line.text)
         if (ocr_layout and cand is not None and cand.kind == "paren_num"
-                and cand.number.strip("()") in _OCR_PAREN_KANA):
+                and cand.number.strip("()") in _OCR_PAREN_KANA and not _accept(cand, stack)):
             if stack[-1][0].kind == "kana" or (stack[-1][0].kind == "paren_kana"):
                 mark = _OCR_PAREN_KANA[cand.number.strip("()")]
                 cand = _Candidate("paren_kana", _ordinal("paren_kana", mark), f"({mark})", cand.heading)

@@ -40,6 +40,17 @@ def test_unit_statement():
     assert unit_statement("単位なし") is None
 
 
+def test_figure_tokens_skip_headers_furniture_and_date_ranges():
+    assert figure_tokens("月 4 5 6 7 8 9 10 11 12 1 2 3 合計") == []
+    assert figure_tokens("月 10 11 12 1 2 3 合 計") == []
+    assert figure_tokens("件数 4 12 4 3 15 6 7 12 2 1 7 7 80") == \
+        ["4", "12", "4", "3", "15", "6", "7", "12", "2", "1", "7", "7", "80"]
+    assert figure_tokens("- 28 -") == []
+    assert figure_tokens("愛称募集期間 10.20~10.29") == []
+    assert figure_tokens("定例4回(6/2、8/26)") == ["4"]
+    assert figure_tokens("1 予算", heading=True) == [] and figure_tokens("1 予算") == ["1"]
+
+
 def test_figure_tokens_skip_labels_and_dates():
     assert figure_tokens("アクセス件数 11,931,018件") == ["11,931,018"]
     assert figure_tokens("令和6年4月1日から25日まで") == []

@@ -57,3 +57,14 @@ def test_suite_fails_on_planted_value(tmp_path, suite):
     shutil.copy(SUITES_DIR / f"{suite}.json", only / f"{suite}.json")
     report = run_suites(copy, tmp_path / "gx", only, docs=False)
     assert report.suites == {suite: False}, report.describe()
+
+
+def test_data_docs_open_offline():
+    import re
+
+    site = ROOT / "build" / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site"
+    pages = list(site.rglob("*.html"))
+    assert (site / "index.html").exists() and len(pages) >= len(PLANTS)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not re.findall(r"<(?:script|link|img)[^>]*(?:src|href)=[\"']https?://", html), page

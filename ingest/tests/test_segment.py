@@ -52,3 +52,10 @@ def test_ocr_paren_kana_only_in_the_ocr_layout():
     assert [s.number for s in ocr[1:]] == ["ア", "(ア)", "(イ)"]
     flow, _ = segment("d", "t", lines("(1) 一", "(2) 二", "(3) 三", "ア 会議", "(4) 四"))
     assert [s.number for s in flow[1:]] == ["(1)", "(2)", "(3)", "ア", "(4)"]
+
+
+def test_ocr_alias_yields_to_a_continuing_number():
+    # `(7) 総合教育会議の開催` after `(6)` is the seventh item, even under a kana heading.
+    texts = ("(1) a", "(2) b", "(3) c", "(4) d", "(5) e", "(6) f", "ア 選定", "(7) 総合教育会議の開催")
+    secs, _ = segment("d", "t", lines(*texts), ocr_layout=True)
+    assert secs[-1].kind == "paren_num" and secs[-1].number == "(7)"
