@@ -48,11 +48,20 @@ def read_acknowledgements(path: Path) -> list[dict]:
     return out
 
 
-def extract_all(doc: Document) -> Extraction:
-    """Run every extractor on one document; an extractor bug is reported, never swallowed."""
+def extract_all(doc: Document, path: str = "") -> Extraction:
+    """Run every extractor on one document; an extractor bug is reported, never swallowed.
+
+    Extractors land what they cannot place as `unresolved` rows; an exception escaping one is
+    a bug, so the build stops with one line naming the document and extractor rather than
+    publish a warehouse with a table silently missing.
+    """
     total = Extraction()
     for name, fn in extractors():
-        part = fn(doc)
+        try:
+            part = fn(doc)
+        except Exception as exc:  # noqa: BLE001 - turned into the build's one-line error
+            raise IngestError(path or doc.document_id,
+                              f"extractor {name!r} failed: {type(exc).__name__}: {exc}") from exc
         for check in part.checks:
             check.setdefault("extractor", name)
         total.merge(part)
@@ -65,7 +74,7 @@ def document_tables(entry: ManifestEntry, manifest_dir: Path) -> dict[str, list[
                                  entry.fiscal_year, entry.title, entry.encoding)
     doc_row["source_path"] = entry.path
     keys = {"municipality_code": entry.municipality_code, "fiscal_year": entry.fiscal_year}
-    ex = extract_all(doc)
+    ex = extract_all(doc, str(entry.abs_path))
 
     tables: dict[str, list[dict]] = {name: [] for name in schema.ALL_SEEDS}
     tables["raw_documents"].append(doc_row)

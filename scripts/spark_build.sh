@@ -18,19 +18,32 @@ out="$PWD/build/spark"
 rm -rf "$out"
 mkdir -p "$out"
 export DBT_SPARK_DIR="$out"
-dbt=(.venv-spark/bin/dbt --no-use-colors)
-common=(--profiles-dir profiles --target spark --target-path "$out/target" --log-path "$out/logs")
+# The four dbt commands run in one Python process (dbt's programmatic runner), so they share
+# one Spark session: one JVM start and one warm-up instead of four.
+.venv-spark/bin/python - "$out" <<'PY'
+import sys
+import time
 
-step() {  # step NAME COMMAND...: run one dbt command, print its wall time
-  local name=$1 t0=$SECONDS
-  shift
-  echo "spark_build: $name"
-  "$@"
-  echo "spark_build: $name took $((SECONDS - t0))s"
-}
-t_all=$SECONDS
-step "dbt seed" "${dbt[@]}" seed --full-refresh "${common[@]}"
-step "dbt run" "${dbt[@]}" run "${common[@]}"
-step "dbt test" "${dbt[@]}" test "${common[@]}"
-step "export marts" "${dbt[@]}" run-operation export_marts --args "{target_dir: '$out/marts'}" "${common[@]}"
-echo "spark_build: done in $((SECONDS - t_all))s; marts in $out/marts"
+from dbt.cli.main import dbtRunner
+
+out = sys.argv[1]
+common = ["--profiles-dir", "profiles", "--target", "spark",
+          "--target-path", f"{out}/target", "--log-path", f"{out}/logs"]
+steps = [
+    ("dbt seed", ["seed", "--full-refresh"]),
+    ("dbt run", ["run"]),
+    ("dbt test", ["test"]),
+    ("export marts", ["run-operation", "export_marts", "--args", f"{{target_dir: '{out}/marts'}}"]),
+]
+runner = dbtRunner()
+t_all = time.monotonic()
+for name, args in steps:
+    t0 = time.monotonic()
+    print(f"spark_build: {name}", flush=True)
+    result = runner.invoke(["--no-use-colors", *args, *common])
+    print(f"spark_build: {name} took {time.monotonic() - t0:.0f}s", flush=True)
+    if not result.success:
+        print(f"spark_build: {name} failed", file=sys.stderr, flush=True)
+        sys.exit(1)
+print(f"spark_build: done in {time.monotonic() - t_all:.0f}s; marts in {out}/marts", flush=True)
+PY

@@ -72,3 +72,19 @@ def test_encodings_are_detected(encoding, data):
 def test_unknown_declared_encoding():
     with pytest.raises(IngestError, match="unknown encoding 'latin-9'"):
         decode_bytes(b"abc", "x.txt", "latin-9")
+
+
+def test_an_extractor_bug_is_one_line_naming_the_document(tmp_path, monkeypatch, capsys):
+    """An exception escaping an extractor stops the build before publishing, in one line."""
+    import ingest.pipeline as pipeline
+
+    def broken(doc):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline, "extractors", lambda: [("broken", broken)])
+    root = scratch(tmp_path, ["a,x.txt,132101,2021,t,"], {"x.txt": GOOD})
+    monkeypatch.setenv("WAREHOUSE_PATH", str(root / "warehouse.duckdb"))
+    assert build(jobs=1, root=root) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "x.txt: extractor 'broken' failed: ZeroDivisionError: division by zero" in err[0]
+    assert (root / "warehouse.duckdb").read_bytes() == b"previous warehouse"
