@@ -5,19 +5,14 @@ from dataclasses import replace
 
 import pytest
 
-from ingest.document import Document, Line
 from ingest.extract import activity
 from ingest.extract.activity_prose import find_figures
 from ingest.extract.activity_tables import chunk_header, month_header
 from ingest.load import load_shipped
 from ingest.normalize import normalize_line
+from ingest.tests.fragments import make_doc as doc_of
 
 SEED = "raw_activity_metrics"
-
-
-def doc_of(texts: list[str], layout: str = "pdf_flow") -> Document:
-    lines = [Line(i + 1, normalize_line(s)) for i, s in enumerate(texts)]
-    return Document("t", "132101", 2021, layout, lines)
 
 
 def rows_of(ex):

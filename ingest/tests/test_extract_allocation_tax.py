@@ -5,18 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.document import Document, Line
 from ingest.extract import allocation_tax
 from ingest.load import load_document, load_shipped
-from ingest.normalize import normalize_line
+from ingest.tests.fragments import make_doc
 
 LAT = "raw_local_allocation_tax"
 COMP = "raw_allocation_tax_components"
-
-
-def make_doc(texts: list[str], layout: str = "pdf_flow") -> Document:
-    return Document("t", "132101", 2021, layout,
-                    [Line(i + 1, normalize_line(s)) for i, s in enumerate(texts)])
 
 
 def bad_checks(ex):

@@ -7,17 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.document import Document, Line
 from ingest.extract.budget import extract
 from ingest.load import load_document, load_shipped
-from ingest.normalize import normalize_line
 from ingest.schema import FACT_SEEDS
 from ingest.solver import feasible_choices, place, placements
-
-
-def make_doc(texts: list[str], layout: str = "pdf_flow") -> Document:
-    return Document("t", "132101", 2021, layout,
-                    [Line(i + 1, normalize_line(s)) for i, s in enumerate(texts)])
+from ingest.tests.fragments import make_doc
 
 
 def bad_checks(ex):

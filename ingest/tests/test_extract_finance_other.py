@@ -5,18 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.document import Document, Line
 from ingest.extract import finance_other
 from ingest.load import load_shipped
-from ingest.normalize import normalize_line
+from ingest.tests.fragments import make_doc
 
 SEED = "raw_finance_other"
 SUBSIDY = "物価高騰対応重点支援地方創生臨時交付金活用事業"
-
-
-def make_doc(texts: list[str], layout: str = "pdf_flow") -> Document:
-    return Document("t", "132284", 2024, layout,
-                    [Line(i + 1, normalize_line(s)) for i, s in enumerate(texts)])
 
 
 def bad_checks(ex):

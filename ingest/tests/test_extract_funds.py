@@ -3,20 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.document import Document, Line
 from ingest.extract import funds
 from ingest.load import load_shipped
-from ingest.normalize import normalize_line
 from ingest.schema import FACT_SEEDS
-
-
-def make_doc(texts: list[str]) -> Document:
-    return Document("t", "132101", 2021, "pdf_flow",
-                    [Line(i + 1, normalize_line(s)) for i, s in enumerate(texts)])
-
-
-def mismatches(ex):
-    return [c for c in ex.checks if c["reported_value"] != c["computed_value"]]
+from ingest.tests.fragments import make_doc, mismatches
 
 
 @pytest.fixture(scope="module")

@@ -8,20 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from ingest.document import Document, Line
 from ingest.extract.it_systems import (
     extract, load_area_map, map_area, matching_patterns, parse_list_line, split_marks,
 )
 from ingest.load import load_document, load_shipped
-from ingest.normalize import normalize_line
+from ingest.tests.fragments import make_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
-
-
-def make_doc(texts: list[str], layout: str = "pdf_flow", doc_id: str = "t") -> Document:
-    return Document(doc_id, "132101", 2021, layout,
-                    [Line(i + 1, normalize_line(s)) for i, s in enumerate(texts)])
 
 
 @lru_cache(maxsize=None)

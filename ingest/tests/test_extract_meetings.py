@@ -7,19 +7,13 @@ from functools import lru_cache
 
 import pytest
 
-from ingest.document import Document, Line
+from ingest.document import Document
 from ingest.extract.meetings import extract, own_city_name, session_format
 from ingest.load import load_shipped
-from ingest.normalize import normalize_line
 from ingest.schema import FACT_SEEDS
+from ingest.tests.fragments import make_doc
 
 SEED = "raw_meetings"
-
-
-def make_doc(texts: list[str], layout: str = "pdf_flow", doc_id: str = "t",
-             fiscal_year: int = 2024) -> Document:
-    return Document(doc_id, "132101", fiscal_year, layout,
-                    [Line(i + 1, normalize_line(s)) for i, s in enumerate(texts)])
 
 
 @lru_cache(maxsize=None)
