@@ -6,7 +6,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PY := .venv/bin/python
 DBT := .venv/bin/dbt
 
-.PHONY: build test setup ingest unit lint docs bench clean
+.PHONY: build test setup ingest unit lint docs bench clean build-spark
 
 setup:
 	@bash scripts/setup_system.sh
@@ -20,7 +20,15 @@ build: setup
 ## tests that run against the built warehouse (planted-failure copies, README queries, readers).
 test: setup unit lint
 	@$(PY) -m ingest.cli build
+	@bash scripts/spark_build.sh
+	@$(PY) -m ingest.spark_compare
 	@$(PY) -m pytest -q -m warehouse
+
+## make build-spark: the same warehouse built and tested on Spark (dbt target `spark`), every
+## mart compared with the DuckDB build.
+build-spark: build
+	@bash scripts/spark_build.sh
+	@$(PY) -m ingest.spark_compare
 
 unit: setup
 	@$(PY) -m pytest -q -m "not warehouse"

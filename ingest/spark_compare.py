@@ -142,7 +142,7 @@ def compare(duck: dict[str, Table], spark: dict[str, Table | str]) -> list[tuple
             results.append((name, ["missing from the spark export"], len(duck[name].rows)))
         elif name not in duck:
             results.append((name, ["exported by spark but not a duckdb mart"], 0))
-        elif isinstance(spark[name], str):
+        elif isinstance(spark[name], str):  # an export that could not be read
             results.append((name, [spark[name]], len(duck[name].rows)))
         else:
             results.append((name, compare_table(duck[name], spark[name]), len(duck[name].rows)))

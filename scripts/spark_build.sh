@@ -43,7 +43,8 @@ for name, args in steps:
     result = runner.invoke(["--no-use-colors", *args, *common])
     print(f"spark_build: {name} took {time.monotonic() - t0:.0f}s", flush=True)
     if not result.success:
-        print(f"spark_build: {name} failed", file=sys.stderr, flush=True)
+        why = f": {result.exception}" if result.exception else " (see the dbt output above)"
+        print(f"spark_build: {name} failed{why}", file=sys.stderr, flush=True)
         sys.exit(1)
 print(f"spark_build: done in {time.monotonic() - t_all:.0f}s; marts in {out}/marts", flush=True)
 PY
