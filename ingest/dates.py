@@ -18,8 +18,16 @@ _DOTTED_MD = re.compile(r"^(\d{1,2})\s*[./]\s*(\d{1,2})$")
 _RANGE_SPLIT = re.compile(r"\s*[~～〜]\s*")
 
 
-class DateParseError(ValueError):
-    """A text that was expected to be a date is not one."""
+def _date(year: int, month: int, day: int) -> date | None:
+    """A calendar date, or None for an impossible one (`4.31`, `2.29` in a common year).
+
+    An impossible date in a document is a misprint to flag, not a reason to stop the build:
+    every parser here answers None for it, like for any other text that is not a date.
+    """
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def era_to_year(era: str, era_year: str | int) -> int:
@@ -42,10 +50,10 @@ def era_of(year: int) -> tuple[str, int]:
     return era, year - ERA_START[era] + 1
 
 
-def fiscal_date(fiscal_year: int, month: int, day: int) -> date:
+def fiscal_date(fiscal_year: int, month: int, day: int) -> date | None:
     """A year-less month/day inside fiscal year `fiscal_year` (months 1–3 fall in the next year)."""
     year = fiscal_year if month >= 4 else fiscal_year + 1
-    return date(year, month, day)
+    return _date(year, month, day)
 
 
 def parse_wareki(text: str) -> date | None:
@@ -53,7 +61,7 @@ def parse_wareki(text: str) -> date | None:
     m = _WAREKI.search(text)
     if not m or not m.group(3) or not m.group(4):
         return None
-    return date(era_to_year(m.group(1), m.group(2)), int(m.group(3)), int(m.group(4)))
+    return _date(era_to_year(m.group(1), m.group(2)), int(m.group(3)), int(m.group(4)))
 
 
 def parse_dotted_ymd(text: str, era: str = "令和") -> date | None:
@@ -61,7 +69,7 @@ def parse_dotted_ymd(text: str, era: str = "令和") -> date | None:
     m = _DOTTED_YMD.match(text.strip())
     if not m:
         return None
-    return date(era_to_year(era, int(m.group(1))), int(m.group(2)), int(m.group(3)))
+    return _date(era_to_year(era, int(m.group(1))), int(m.group(2)), int(m.group(3)))
 
 
 def parse_day(text: str, fiscal_year: int, context_year: int | None = None) -> date | None:
@@ -78,7 +86,7 @@ def parse_day(text: str, fiscal_year: int, context_year: int | None = None) -> d
     if m:
         month, day = int(m.group(1)), int(m.group(2))
         if context_year is not None:
-            return date(context_year, month, day)
+            return _date(context_year, month, day)
         return fiscal_date(fiscal_year, month, day)
     m = _DOTTED_MD.match(s)
     if m:
@@ -102,7 +110,7 @@ def parse_range(text: str, fiscal_year: int) -> tuple[date, date | None] | None:
         return None
     end_text = parts[1]
     if end_text.isdigit():  # `8.5~6`: the end shares the start's month
-        end = date(start.year, start.month, int(end_text))
+        end = _date(start.year, start.month, int(end_text))
     else:
         end = parse_day(end_text, fiscal_year)
     if end is None:

@@ -66,8 +66,14 @@ def decode_bytes(data: bytes, path: str, declared: str = "") -> tuple[str, str]:
             raise IngestError(path, f"UTF-8 BOM but invalid UTF-8 at byte {exc.start}") from None
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            try:  # valid UTF-8 up to a character cut at the very end: a truncated file
+                data[: exc.start].decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                raise IngestError(path, f"truncated UTF-8: the last character is cut at byte {exc.start}") from None
     candidates = []
     for enc in ("cp932", "euc_jp"):
         try:

@@ -39,9 +39,14 @@ class Document:
     lines: list[Line]
     sections: list[Section] = field(default_factory=list)
     owner: dict[int, str] = field(default_factory=dict)  # line number -> owning section id
+    _by_id: dict[str, Section] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def section_at(self, line_no: int) -> Section | None:
-        """The innermost section whose span holds `line_no`."""
+        """The innermost section whose span holds `line_no` (the section that owns the line)."""
+        if self.owner and line_no in self.owner:
+            if not self._by_id:
+                self._by_id = {sec.section_id: sec for sec in self.sections}
+            return self._by_id.get(self.owner[line_no])
         best = None
         for sec in self.sections:
             if sec.first_line <= line_no <= sec.last_line:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # △ / ▲ (and U+2212 MINUS SIGN) before a number mean "negative"; a layout space may follow.
 _NEGATIVE = re.compile(r"[△▲\u2212]\s?(?=\d)")
@@ -53,6 +54,7 @@ def _is_ascii_word(token: str) -> bool:
     return len(token) >= 2 and all(c.isascii() and (c.isalnum() or c in ":&.-_/") for c in token)
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(text: str) -> str:
     """Normalize a printed name: NFKC, no layout spaces inside words, no markdown marks.
 
@@ -67,7 +69,9 @@ def normalize_name(text: str) -> str:
     tokens = [t for t in re.split(r"[ \u3000]+", text) if t]
     if not tokens:
         return ""
-    out = tokens[0]
+    parts = [tokens[0]]
     for prev, tok in zip(tokens, tokens[1:]):
-        out += (" " if _is_ascii_word(prev) and _is_ascii_word(tok) else "") + tok
-    return out
+        if _is_ascii_word(prev) and _is_ascii_word(tok):
+            parts.append(" ")
+        parts.append(tok)
+    return "".join(parts)

@@ -113,7 +113,8 @@ def figure_tokens(line: str, heading: bool = False) -> list[str]:
         return []
     found = []
     for i, m in enumerate(matches):
-        before, after = line[: m.start()], line[m.end():]
+        # Only the neighbourhood decides (and keeps a megabyte-long line linear).
+        before, after = line[max(0, m.start() - 16): m.start()], line[m.end(): m.end() + 16]
         if _LABEL_BEFORE.search(before) or _LABEL_AFTER.match(after):
             continue
         if _DATE_NEIGHBOUR_BEFORE.search(before) or _DATE_NEIGHBOUR_AFTER.match(after):

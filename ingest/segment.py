@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.document import Line, Section
 from ingest.normalize import normalize_name
@@ -36,7 +37,7 @@ _BARE_NUMBER = re.compile(r"(?:^|\s)-?[\d,.]+(?:\s|$)")
 _OCR_PAREN_KANA = {"7": "ア", "4": "イ"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Candidate:
     kind: str
     ordinal: int
@@ -57,6 +58,7 @@ def _heading_text_ok(text: str) -> bool:
     return "\t" not in text and not _BARE_NUMBER.search(text)
 
 
+@lru_cache(maxsize=65536)
 def classify(text: str) -> _Candidate | None:
     """The heading form of a normalized line, or None. Sequence is checked by the caller."""
     s = text.lstrip("#").strip()

@@ -15,6 +15,7 @@ print a subset of columns, a totals row prints every column" can use it.
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
@@ -68,45 +69,50 @@ def place(values: Sequence[Number], slots: Sequence[int], n_slots: int) -> Vecto
 
 
 def _add(a: Vector, b: Vector) -> Vector:
-    return tuple(x + y for x, y in zip(a, b))
+    return tuple(map(operator.add, a, b))
 
 
 def _sub(a: Vector, b: Vector) -> Vector:
-    return tuple(x - y for x, y in zip(a, b))
+    return tuple(map(operator.sub, a, b))
 
 
 def feasible_choices(candidates: Sequence[Sequence[Vector]], target: Vector,
                      max_states: int = MAX_STATES) -> SolveResult:
     """For each row, the candidate vectors that belong to some combination summing to `target`.
 
-    Meet-in-the-middle over partial sums: P[i] = sums reachable by rows before i, S[i] = sums
-    reachable by rows i.. end. Candidate c of row i is feasible iff target - p - c ∈ S[i+1] for
-    some p ∈ P[i]. Exact and polynomial in the number of distinct partial sums, which stays small
-    for budget tables (a handful of rows, at most a few placements each).
+    S[i] = sums reachable by rows i.. end; then a forward pass keeps only the prefix sums p that
+    can still reach the target. Candidate c of row i is feasible iff target - p - c ∈ S[i+1]
+    for some such p. Exact and polynomial in the number of distinct partial sums, which stays
+    small for budget tables (a handful of rows, at most a few placements each).
     """
     n = len(candidates)
     width = len(target)
     zero: Vector = tuple([0] * width)
-    prefix: list[set[Vector]] = [{zero}]
-    for row in candidates:
-        nxt = {_add(p, c) for p in prefix[-1] for c in row}
-        if len(nxt) > max_states:
-            return SolveResult([[] for _ in candidates], False, True)
-        prefix.append(nxt)
+    target = tuple(target)
     suffix: list[set[Vector]] = [set() for _ in range(n + 1)]
     suffix[n] = {zero}
     for i in range(n - 1, -1, -1):
         suffix[i] = {_add(c, s) for c in candidates[i] for s in suffix[i + 1]}
         if len(suffix[i]) > max_states:
             return SolveResult([[] for _ in candidates], False, True)
-    target = tuple(target)
-    solvable = target in suffix[0]
+    if target not in suffix[0]:
+        return SolveResult([[] for _ in candidates], False)
+    # Forward pass over only the partial sums that can still reach the target: a candidate is
+    # feasible iff some reachable prefix plus it leaves a remainder the later rows can make.
+    reach: set[Vector] = {zero}
     feasible: list[list[int]] = []
     for i, row in enumerate(candidates):
-        ok = []
+        ok: list[int] = []
+        nxt: set[Vector] = set()
         for k, c in enumerate(row):
-            need_base = _sub(target, c)
-            if any(_sub(need_base, p) in suffix[i + 1] for p in prefix[i]):
+            hit = False
+            for p in reach:
+                q = _add(p, c)
+                if _sub(target, q) in suffix[i + 1]:
+                    nxt.add(q)
+                    hit = True
+            if hit:
                 ok.append(k)
         feasible.append(ok)
-    return SolveResult(feasible, solvable)
+        reach = nxt
+    return SolveResult(feasible, True)

@@ -328,8 +328,9 @@ def _split_values(text: str) -> tuple[int | None, str, list[Decimal]]:
         v = parse_number(tokens[-1])
         if v is None:
             break
-        values.insert(0, v)
+        values.append(v)
         tokens.pop()
+    values.reverse()
     item_no = None
     if len(tokens) >= 2 and parse_int(tokens[0]) is not None:
         item_no = parse_int(tokens.pop(0))

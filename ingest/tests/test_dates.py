@@ -70,12 +70,14 @@ def test_fiscal_date_is_inside_the_fiscal_year(fy, month, day):
 
 @given(st.text(max_size=25))
 def test_parsers_never_raise(text):
-    for fn in (parse_wareki, parse_dotted_ymd):
-        try:
-            fn(text)
-        except ValueError:
-            pass  # an impossible calendar date (2月30日) is a ValueError, never a crash
-    try:
-        parse_range(text, 2021)
-    except ValueError:
-        pass
+    parse_wareki(text)
+    parse_dotted_ymd(text)
+    parse_range(text, 2021)
+
+
+def test_impossible_dates_are_not_dates():
+    assert parse_range("4.31", 2021) is None
+    assert parse_day("2.29", 2022) is None  # 2023-02-29 does not exist
+    assert parse_day("2.29", 2023) is not None  # 2024 is a leap year
+    assert parse_wareki("令和3年2月30日") is None
+    assert parse_range("8.30~32", 2021) is None
