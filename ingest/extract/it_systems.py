@@ -26,6 +26,7 @@ from typing import Iterable
 from ingest.document import Document, Extraction
 from ingest.normalize import normalize_name
 from ingest.numbers import parse_int
+from ingest.segment import classify
 
 SYSTEMS_SEED = "raw_it_systems"
 EQUIPMENT_SEED = "raw_it_equipment"
@@ -35,9 +36,7 @@ _SYSTEMS_ANCHOR = re.compile(r"(稼働システム|現状のシステム)")
 # Headings that open a device count table.
 _EQUIPMENT_ANCHOR = re.compile(r"(機器導入状況|電算機器の台数|機器の台数)")
 
-_PAREN = re.compile(r"^\((\d+)\)\s*(\S.*)$")
-_KANA = re.compile(r"^([アイウエオカキクケコサシスセソタチツテト])\s+(\S.*)$")
-_NUM = re.compile(r"^(\d{1,2})\s+(\S.*)$")
+_KINDS = {"paren_num": "paren", "kana": "kana", "num": "num"}
 _MD_TOP = re.compile(r"^#\s|^第\d+\s")
 _BULLET = re.compile(r"^(?:-\s*)?・\s*(\S.*)$|^-\s+(\S.*)$")
 _FOOTNOTE = re.compile(r"^※\s*(\d+)\s+(\S.*)$")
@@ -61,23 +60,22 @@ def _strip_md(text: str) -> str:
 
 
 def heading_of(text: str) -> tuple[str, int | str, str] | None:
-    """(kind, number, title) when the line is a heading `# …`, `2 …`, `(1) …` or `ア …`."""
+    """(kind, number, title) when the line is a heading `# …`, `2 …`, `(1) …` or `ア …`.
+
+    The numbered forms are the section tree's own (`segment.classify`: one home for what a
+    heading looks like); Markdown `#` lines and `第N` titles rank above them as "md".
+    """
     raw = text.strip()
-    if raw.startswith("#"):
-        body = _strip_md(raw)
-        for kind, rx in (("paren", _PAREN), ("kana", _KANA), ("num", _NUM)):
-            m = rx.match(body)
-            if m:
-                return kind, (int(m.group(1)) if kind != "kana" else m.group(1)), m.group(2)
+    body = _strip_md(raw) if raw.startswith("#") else raw
+    cand = classify(body)
+    if cand is not None and cand.kind in _KINDS:
+        kind = _KINDS[cand.kind]
+        number = cand.number.strip("()")
+        if kind == "num" and not _valid_name(cand.heading[:2]):
+            return None  # `0 1 0 0 2`, `11 月 12 月`: a table fragment, not `3 地域情報化`
+        return kind, (number if kind == "kana" else int(number)), cand.heading
+    if raw.startswith("#") or _MD_TOP.match(raw):
         return "md", "", body
-    if _MD_TOP.match(raw):
-        return "md", "", raw
-    for kind, rx in (("paren", _PAREN), ("kana", _KANA), ("num", _NUM)):
-        m = rx.match(raw)
-        if m:
-            if kind == "num" and not _valid_name(normalize_name(m.group(2))[:2]):
-                return None  # `0 1 0 0 2`, `11 月 12 月`: a table fragment, not `3 地域情報化`
-            return kind, (int(m.group(1)) if kind != "kana" else m.group(1)), m.group(2)
     return None
 
 
