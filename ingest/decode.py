@@ -25,6 +25,10 @@ def _japanese_share(text: str) -> float:
     return ja / len(text)
 
 
+# C0 control bytes other than tab, newlines, form feed and escape.
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 27 or 27 < b < 32)
+
+
 def _implausible(text: str) -> bool:
     """CP932 decodes almost any bytes: C1 controls or many private-use characters mean noise.
 
@@ -41,7 +45,7 @@ def looks_binary(data: bytes) -> bool:
     if b"\x00" in data[:65536]:
         return True
     sample = data[:65536]
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 27 or 27 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return bool(sample) and controls / len(sample) > 0.01
 
 

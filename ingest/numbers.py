@@ -106,7 +106,7 @@ def figure_tokens(line: str, heading: bool = False) -> list[str]:
     heading's own number when `heading`), era years and date parts (令和3年, 4月1日, 5.23～6.4,
     6/2), month header rows (`月 4 5 … 3`), page furniture (`- 28 -`).
     """
-    if _PAGE_NUMBER.match(line.strip()):
+    if not any(c.isdigit() for c in line) or _PAGE_NUMBER.match(line.strip()):
         return []
     matches = list(_TOKEN.finditer(line))
     if _is_month_header([m.group(0) for m in matches]):

@@ -33,6 +33,7 @@ Session counts stated in the text (`市民参加推進会議を3回開催した`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -142,12 +143,13 @@ def agenda_text(parts: list[str]) -> str | None:
     return text or None
 
 
-def bigrams(text: str, city: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def bigrams(text: str, city: str) -> frozenset[str]:
     """Character bigrams carrying meaning (at least one kanji/katakana), digits dropped."""
     t = text.replace(city, " ") if city else text
     t = re.sub(r"[\d\s,.・、。()「」【】]+", " ", t)
-    return {t[i:i + 2] for i in range(len(t) - 1)
-            if " " not in t[i:i + 2] and _CJK.search(t[i:i + 2])}
+    return frozenset(t[i:i + 2] for i in range(len(t) - 1)
+                     if " " not in t[i:i + 2] and _CJK.search(t[i:i + 2]))
 
 
 def in_fiscal_year(day: date, fiscal_year: int) -> bool:
