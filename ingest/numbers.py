@@ -98,21 +98,56 @@ def _is_month_header(numbers: list[str]) -> bool:
     return values == _MONTHS[start:start + len(values)]
 
 
+# `6. 8` (month. day, a space after the point) is how the OCR prints dates in date columns.
+_SPACED_DATE = re.compile(r"(?<![\d.,])(\d{1,2})\. (\d{1,2})(?![\d,]|\.\d)")
+_ORDINAL = re.compile(r"(?:^|(?<=[\t ]))(\d{1,2}) (?=[^\d\s])")
+
+
+def _spaced_dates(line: str) -> set[int]:
+    """Start offsets of both numbers of each `M. D` date."""
+    out: set[int] = set()
+    for m in _SPACED_DATE.finditer(line):
+        if 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
+            out.update((m.start(1), m.start(2)))
+    return out
+
+
+def _list_ordinals(line: str, matches) -> set[int]:
+    """Start offsets of agenda-style item numbers: `1 …について 2 …について 3 その他`.
+
+    A run 1, 2, 3 … of small numbers each followed by text is a numbered list, the first one
+    opening a cell (line start or after a tab); its numbers are labels, not figures.
+    """
+    starts = [m for m in _ORDINAL.finditer(line)]
+    out: set[int] = set()
+    expected = 1
+    for m in starts:
+        if int(m.group(1)) == expected and (expected > 1 or m.start() == 0
+                                            or line[m.start() - 1] == "\t"):
+            out.add(m.start(1))
+            expected += 1
+    return out
+
+
 def figure_tokens(line: str, heading: bool = False) -> list[str]:
     """Number tokens that state a figure (counts, amounts), excluding labels and date parts.
 
     This is the denominator of the coverage report: what a reader would call "a number
     printed in a table or stated as a figure". Excluded as labels: ordinals (第3回, (1), a
     heading's own number when `heading`), era years and date parts (令和3年, 4月1日, 5.23～6.4,
-    6/2), month header rows (`月 4 5 … 3`), page furniture (`- 28 -`).
+    6/2, `6. 8`), numbered agenda items (`1 …について 2 …`), month header rows
+    (`月 4 5 … 3`), page furniture (`- 28 -`).
     """
     if not any(c.isdigit() for c in line) or _PAGE_NUMBER.match(line.strip()):
         return []
     matches = list(_TOKEN.finditer(line))
     if _is_month_header([m.group(0) for m in matches]):
         return []
+    labels = _list_ordinals(line, matches) | _spaced_dates(line)
     found = []
     for i, m in enumerate(matches):
+        if m.start() in labels:
+            continue
         # Only the neighbourhood decides (and keeps a megabyte-long line linear).
         before, after = line[max(0, m.start() - 16): m.start()], line[m.end(): m.end() + 16]
         if _LABEL_BEFORE.search(before) or _LABEL_AFTER.match(after):
