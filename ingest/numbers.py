@@ -7,6 +7,7 @@ already become `-` and OCR-split digit groups have been rejoined.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 # A printed number: optional sign, digits with optional thousands commas, optional decimals.
@@ -79,6 +80,7 @@ _LABEL_BEFORE = re.compile(r"(?:第|令和|平成|昭和|No\.|\()\s*$")
 _LABEL_AFTER = re.compile(r"^\s*(?:年|月|日|号|期|次|条|\)|位)")
 
 
+_ANY_DIGIT = re.compile(r"\d")
 _PAGE_NUMBER = re.compile(r"^-\s*\d+\s*-$")
 _HEADING_ORDINAL = re.compile(r"^#*\s*\d{1,2}\s")
 _MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
@@ -129,7 +131,8 @@ def _list_ordinals(line: str, matches) -> set[int]:
     return out
 
 
-def figure_tokens(line: str, heading: bool = False) -> list[str]:
+@lru_cache(maxsize=8192)
+def figure_tokens(line: str, heading: bool = False) -> tuple[str, ...]:
     """Number tokens that state a figure (counts, amounts), excluding labels and date parts.
 
     This is the denominator of the coverage report: what a reader would call "a number
@@ -138,11 +141,11 @@ def figure_tokens(line: str, heading: bool = False) -> list[str]:
     6/2, `6. 8`), numbered agenda items (`1 …について 2 …`), month header rows
     (`月 4 5 … 3`), page furniture (`- 28 -`).
     """
-    if not any(c.isdigit() for c in line) or _PAGE_NUMBER.match(line.strip()):
-        return []
+    if not _ANY_DIGIT.search(line) or _PAGE_NUMBER.match(line.strip()):
+        return ()
     matches = list(_TOKEN.finditer(line))
     if _is_month_header([m.group(0) for m in matches]):
-        return []
+        return ()
     labels = _list_ordinals(line, matches) | _spaced_dates(line)
     found = []
     for i, m in enumerate(matches):
@@ -157,4 +160,4 @@ def figure_tokens(line: str, heading: bool = False) -> list[str]:
         if heading and i == 0 and _HEADING_ORDINAL.match(line):
             continue
         found.append(m.group(0))
-    return found
+    return tuple(found)
