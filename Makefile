@@ -19,7 +19,7 @@ build: setup
 ## make test: unit tests, SQL lint, the full build with every dbt test and GX suite, then the
 ## tests that run against the built warehouse (planted-failure copies, README queries, readers).
 test: setup unit lint
-	@$(PY) -m ingest.cli build
+	@$(PY) -m ingest.cli build --force
 	@bash scripts/spark_build.sh
 	@$(PY) -m ingest.spark_compare
 	@$(PY) -m pytest -q -m warehouse

@@ -10,6 +10,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="ingest the documents, build and check the warehouse, publish it")
     b.add_argument("--jobs", type=int, default=2, help="documents ingested in parallel (default 2)")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild and re-run every check even when no input changed")
     q = sub.add_parser("query", help="run read-only SQL against the published warehouse")
     q.add_argument("sql")
     fmt = q.add_mutually_exclusive_group()
@@ -22,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         from ingest.build import build
 
-        return build(jobs=args.jobs)
+        return build(jobs=args.jobs, force=args.force)
     if args.command == "query":
         from ingest.query import run_query
 

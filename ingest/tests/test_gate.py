@@ -79,3 +79,10 @@ def test_planted_wrong_total_fails_the_build(tmp_path, monkeypatch, capsys):
                                 "group by status").fetchall())
     con.close()
     assert statuses.get("mismatch", 0) == 0 and statuses["expected_mismatch"] == len(rows) + 1
+
+    # Nothing changed: the rebuild is skipped and the published file is left as it is.
+    before = (root / "warehouse.duckdb").stat()
+    assert build(jobs=1, root=root) == 0
+    assert "nothing changed since the last build" in capsys.readouterr().out
+    after = (root / "warehouse.duckdb").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
