@@ -19,6 +19,7 @@ DITTO_MARKS = frozenset({"〃", "同上", "\"", "''", "々"})
 UNIT_SCALE = {"千円": 1000, "円": 1, "百万円": 1_000_000, "万円": 10_000}
 
 
+@lru_cache(maxsize=65536)
 def parse_number(text: str | None) -> Decimal | None:
     """Parse one printed number (`1,234`, `-57008`, `0.800`, `(34,734)` → 34734); None if not a number.
 

@@ -15,15 +15,19 @@ from pathlib import Path
 
 def format_value(value) -> str:
     """CSV text of one value: NULL is empty, booleans lowercase, dates ISO, decimals plain."""
+    kind = type(value)
+    if kind is str:  # the common cases first: this runs for every cell of every seed
+        return value
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text
+        return format(value, "f")
     if isinstance(value, float):
         return repr(value)
     return str(value)
