@@ -226,3 +226,29 @@ def test_headers_and_empty_documents():
     assert rows_of(activity.extract(doc_of(["", "本文のみ。"]))) == []
     odd = activity.extract(doc_of(["\t\t", "月 4 5 6", "- - -", "(単位:", "合 計 x"]))
     assert isinstance(odd.checks, list)
+
+
+SPLIT_MONTHS = ["月 ４ ５ ６ ７ ８ ９ 月平均",
+                "件数 277,508 288,059 288,857 337,692 313,413 270,325 277,710",
+                "月 １０ １１ １２ １ ２ ３ 合 計",
+                "件数 289,560 275,039 234,191 256,946 241,495 259,434 3,332,519"]
+
+
+def test_month_table_split_into_two_halves():
+    """April–September with 月平均, then October–March with 合計: one series of 12 months."""
+    ex = activity.extract(doc_of(SPLIT_MONTHS, fiscal_year=2024))
+    rows = rows_of(ex)
+    months = [(r["period_month"], r["value"]) for r in rows if r["period_month"]]
+    assert [m for m, _ in months] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+    totals = {r["column_label"]: r["value"] for r in rows if r["is_total"]}
+    assert totals == {"月平均": 277710.0, "合計": 3332519.0}
+    by_subject = {c["subject"]: c for c in ex.checks}
+    assert by_subject["activity_metrics.month_total"]["computed_value"] == 3332519
+    assert by_subject["activity_metrics.month_average"]["computed_value"] == 277710
+
+
+def test_month_table_split_with_a_planted_wrong_month():
+    planted = SPLIT_MONTHS[:3] + [SPLIT_MONTHS[3].replace("289,560", "289,561")]
+    ex = activity.extract(doc_of(planted, fiscal_year=2024))
+    total = next(c for c in ex.checks if c["subject"] == "activity_metrics.month_total")
+    assert total["reported_value"] - total["computed_value"] == -1
