@@ -95,7 +95,7 @@ def run_suites(db_path: Path, work_dir: Path, suites_dir: Path = SUITES_DIR,
         if docs:
             ctx.build_data_docs()
             site = work_dir / "gx" / "uncommitted" / "data_docs" / "local_site"
-            offline_docs(site)
+            offline_docs(site, report.suites)
             report.docs_index = site / "index.html"
     finally:
         con.close()
@@ -114,15 +114,36 @@ nav,.navbar,.d-none{display:none}
 </style>"""
 
 
-def offline_docs(site: Path) -> None:
+def offline_docs(site: Path, statuses: dict[str, bool] | None = None) -> None:
     """Make GX Data Docs open without the internet: drop CDN scripts, styles and images.
 
-    The pages are rendered server-side by GX (tables of expectations and results), so they stay
-    complete without the CDN's Bootstrap/jQuery; a small inline stylesheet replaces Bootstrap.
+    The suite and validation pages are rendered server-side by GX (tables of expectations and
+    results), so they stay complete without the CDN's Bootstrap/jQuery; a small inline
+    stylesheet replaces Bootstrap. The index page's lists are drawn by a CDN table script, so
+    a plain list of every suite and validation page (with its result) is written into it.
     """
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         html = _EXTERNAL_TAG.sub("", html)
         html = _EXTERNAL_CSS_URL.sub("none", html)
         html = html.replace("</head>", _OFFLINE_CSS + "</head>", 1)
+        if page == site / "index.html":
+            html = html.replace("<body>", "<body>" + _offline_index(site, statuses or {}), 1)
         page.write_text(html, encoding="utf-8")
+
+
+def _offline_index(site: Path, statuses: dict[str, bool]) -> str:
+    from html import escape
+
+    rows = []
+    for suite_page in sorted((site / "expectations").glob("*.html")):
+        name = suite_page.stem
+        runs = sorted((site / "validations" / name).rglob("*.html"))
+        result = {True: "passed", False: "FAILED"}.get(statuses.get(name), "")
+        links = " ".join(f'<a href="{escape(r.relative_to(site).as_posix())}">validation</a>'
+                         for r in runs)
+        rows.append(f'<tr><td><a href="{escape(suite_page.relative_to(site).as_posix())}">'
+                    f"{escape(name)}</a></td><td>{result}</td><td>{links}</td></tr>")
+    return ("<section id=\"offline-index\"><h2>Expectation suites and their validations</h2>"
+            "<table><tr><th>suite</th><th>result</th><th>validation result page</th></tr>"
+            + "".join(rows) + "</table></section>")

@@ -68,3 +68,8 @@ def test_data_docs_open_offline():
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert not re.findall(r"<(?:script|link|img)[^>]*(?:src|href)=[\"']https?://", html), page
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'id="offline-index"' in index
+    for suite in PLANTS:  # every suite is listed with its result and a link to its validation
+        assert f">{suite}</a></td><td>passed</td>" in index
+        assert f'href="validations/{suite}/' in index
