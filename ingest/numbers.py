@@ -71,6 +71,8 @@ _UNIT_STATEMENT = re.compile(r"\(単位[:：]\s*([^)]+)\)")
 
 def unit_statement(line: str) -> list[str] | None:
     """The units a `(単位：千円、％、年)` statement declares, in order; None if the line has none."""
+    if "単位" not in line:  # the statement's keyword: skips the regex scan on other lines
+        return None
     m = _UNIT_STATEMENT.search(line)
     if not m:
         return None

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from itertools import groupby
 from pathlib import Path
 
 from ingest import schema
@@ -68,6 +69,37 @@ def extract_all(doc: Document, path: str = "") -> Extraction:
     return total
 
 
+def _section_texts(doc: Document) -> dict[str, str]:
+    """Section id → the text of the lines it owns (a child's lines are not its parent's).
+
+    Consecutive lines mostly share an owner, so lines are gathered run by run.
+    """
+    parts: dict[str, list[str]] = {}
+    owner = doc.owner
+    for section_id, run in groupby(doc.lines, key=lambda line: owner[line.no]):
+        parts.setdefault(section_id, []).extend(line.text for line in run)
+    return {section_id: "\n".join(texts) for section_id, texts in parts.items()}
+
+
+def _public_row(row: dict, keys: dict, document_id: str, cache: dict[tuple, list[str]]) -> dict:
+    """A fact row as landed: without the extractor's private `_` keys, with the document keys.
+
+    Rows of one extractor share their key set, so which keys are private is worked out once per
+    key set (`cache`) and the row is copied at C speed instead of filtered key by key.
+    """
+    signature = tuple(row)
+    private = cache.get(signature)
+    if private is None:
+        private = cache[signature] = [k for k in signature if k.startswith("_")]
+    out = dict(row)
+    for k in private:
+        del out[k]
+    out.update(keys)
+    out.setdefault("document_id", document_id)
+    out.setdefault("status", "ok")
+    return out
+
+
 def document_tables(entry: ManifestEntry, manifest_dir: Path) -> dict[str, list[dict]]:
     """All seed rows of one document (pure function of the document's bytes and the code)."""
     doc, doc_row = load_document(entry.abs_path, entry.document_id, entry.municipality_code,
@@ -78,47 +110,43 @@ def document_tables(entry: ManifestEntry, manifest_dir: Path) -> dict[str, list[
 
     tables: dict[str, list[dict]] = {name: [] for name in schema.ALL_SEEDS}
     tables["raw_documents"].append(doc_row)
-    text_by_section: dict[str, list[str]] = {}
-    for line in doc.lines:
-        text_by_section.setdefault(doc.owner[line.no], []).append(line.text)
+    text_by_section = _section_texts(doc)
     for sec in doc.sections:
         tables["raw_sections"].append({
             "document_id": doc.document_id, "section_id": sec.section_id,
             "parent_id": sec.parent_id, "level": sec.level, "kind": sec.kind,
             "number": sec.number, "heading": sec.heading, "section_path": sec.path,
             "org_unit": sec.org_unit, "first_line": sec.first_line, "last_line": sec.last_line,
-            "text": "\n".join(text_by_section.get(sec.section_id, [])),
+            "text": text_by_section.get(sec.section_id, ""),
         })
 
-    captured: Counter[int] = Counter()
     # A printed total that was checked reached a mart too (rpt_reconciliation), by its line.
-    captured.update(check["source_line"] for check in ex.checks)
+    value_lines = [check["source_line"] for check in ex.checks]
+    public_keys: dict[tuple, list[str]] = {}
     for seed, rows in ex.rows.items():
         if seed not in schema.FACT_SEEDS:
             raise ValueError(f"extractor returned rows for unknown seed {seed!r}")
         for row in rows:
-            captured.update(row.get("_value_lines", ()))
-            out = {k: v for k, v in row.items() if not k.startswith("_")}
-            out.update(keys)
-            out.setdefault("document_id", doc.document_id)
-            out.setdefault("status", "ok")
-            tables[seed].append(out)
+            value_lines.extend(row.get("_value_lines") or ())
+            tables[seed].append(_public_row(row, keys, doc.document_id, public_keys))
+    captured = Counter(value_lines)
     heading_lines = {sec.first_line for sec in doc.sections if sec.level > 0}
+    owner = doc.owner
     for line in doc.lines:
-        figures = len(figure_tokens(line.text, heading=line.no in heading_lines))
+        figures = len(figure_tokens(line.text, line.no in heading_lines))  # heading=…
         if figures:
             tables["raw_line_tokens"].append({
                 "document_id": doc.document_id, "line_no": line.no,
-                "section_id": doc.owner[line.no], "numeric_tokens": figures,
+                "section_id": owner[line.no], "numeric_tokens": figures,
                 "captured_tokens": min(figures, captured.get(line.no, 0)),
             })
-    seq: Counter[str] = Counter()
+    seq: dict[str, int] = {}
     for check in ex.checks:
         base = f"{doc.document_id}:{check['subject']}:{check['group_label']}:{check['source_line']}"
-        seq[base] += 1
+        n = seq[base] = seq.get(base, 0) + 1
         tables["raw_checks"].append({
             **check, **keys, "document_id": doc.document_id,
-            "check_id": base if seq[base] == 1 else f"{base}:{seq[base]}",
+            "check_id": base if n == 1 else f"{base}:{n}",
         })
     return tables
 
@@ -155,7 +183,7 @@ def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[dict[s
         # Cache the CSV text per seed, so a cache hit reproduces the seeds byte for byte.
         payload = {
             "counts": {name: len(rows) for name, rows in tables.items()},
-            "csv": {name: csv_text(schema.ALL_SEEDS[name], rows).split("\n", 1)[1]
+            "csv": {name: csv_text(schema.ALL_SEEDS[name], rows, header=False)
                     for name, rows in tables.items()},
         }
         tmp = cache_file.with_suffix(".tmp")

@@ -33,12 +33,22 @@ def format_value(value) -> str:
     return str(value)
 
 
-def csv_text(columns: list[str], rows: list[dict]) -> str:
+# Types the csv module already writes exactly as `format_value` would (str as is, int and float
+# by str/repr, None as empty): their cells skip the Python-level conversion.
+_NATIVE = frozenset({str, int, float, type(None)})
+
+
+def _cells(row: dict, columns: list[str]) -> list:
+    return [v if type(v) in _NATIVE else format_value(v) for v in map(row.get, columns)]
+
+
+def csv_text(columns: list[str], rows: list[dict], header: bool = True) -> str:
+    """The CSV text of `rows` (missing keys are NULL); `header=False` leaves out the header line."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([format_value(row.get(c)) for c in columns])
+    if header:
+        writer.writerow(columns)
+    writer.writerows([_cells(row, columns) for row in rows])
     return buf.getvalue()
 
 

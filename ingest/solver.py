@@ -80,6 +80,34 @@ def _sub(a: Vector, b: Vector) -> Vector:
     return tuple(map(operator.sub, a, b))
 
 
+def _int_packer(candidates: Sequence[Sequence[Vector]], target: Vector):
+    """A map from integer vectors to single ints that keeps sums exact, or None (non-integers).
+
+    Each column becomes one base-2**k digit (signed digits are fine: packing is linear, so the
+    packed sum is the sum packed). k is chosen so every sum the search can form (any prefix or
+    suffix of rows, and target minus one) has columns below 2**(k-1) in magnitude; then two such
+    vectors differ in some column by less than 2**k and cannot pack to the same int. Adding two
+    ints is several times faster than adding two tuples element-wise, and the search is adds.
+    """
+    if not all(type(x) is int for x in target):
+        return None
+    bound = [abs(x) for x in target]
+    for row in candidates:
+        if not row:
+            continue
+        if not all(type(x) is int for c in row for x in c):
+            return None
+        for j in range(len(bound)):
+            bound[j] += max(abs(c[j]) for c in row)
+    k = max(bound, default=0).bit_length() + 2
+    weights = [1 << (k * j) for j in range(len(target))]
+
+    def pack(vector: Vector) -> int:
+        return sum(map(operator.mul, vector, weights))
+
+    return pack
+
+
 def feasible_choices(candidates: Sequence[Sequence[Vector]], target: Vector,
                      max_states: int = MAX_STATES) -> SolveResult:
     """For each row, the candidate vectors that belong to some combination summing to `target`.
@@ -90,32 +118,38 @@ def feasible_choices(candidates: Sequence[Sequence[Vector]], target: Vector,
     small for budget tables (a handful of rows, at most a few placements each).
     """
     # Integral amounts are searched as Python ints: the same sums, several times faster than
-    # Decimal arithmetic in the inner loop.
+    # Decimal arithmetic in the inner loop; packed into one int per vector when all are integral.
     candidates = [[_as_ints(c) for c in row] for row in candidates]
     target = _as_ints(target)
     n = len(candidates)
     width = len(target)
-    zero: Vector = tuple([0] * width)
-    suffix: list[set[Vector]] = [set() for _ in range(n + 1)]
+    pack = _int_packer(candidates, target)
+    if pack is not None:
+        candidates = [[pack(c) for c in row] for row in candidates]
+        target, zero, add, sub = pack(target), 0, operator.add, operator.sub
+    else:
+        zero, add, sub = tuple([0] * width), _add, _sub
+    suffix: list[set] = [set() for _ in range(n + 1)]
     suffix[n] = {zero}
     for i in range(n - 1, -1, -1):
-        suffix[i] = {_add(c, s) for c in candidates[i] for s in suffix[i + 1]}
+        suffix[i] = {add(c, s) for c in candidates[i] for s in suffix[i + 1]}
         if len(suffix[i]) > max_states:
             return SolveResult([[] for _ in candidates], False, True)
     if target not in suffix[0]:
         return SolveResult([[] for _ in candidates], False)
     # Forward pass over only the partial sums that can still reach the target: a candidate is
     # feasible iff some reachable prefix plus it leaves a remainder the later rows can make.
-    reach: set[Vector] = {zero}
+    reach: set = {zero}
     feasible: list[list[int]] = []
     for i, row in enumerate(candidates):
         ok: list[int] = []
-        nxt: set[Vector] = set()
+        nxt: set = set()
+        later = suffix[i + 1]
         for k, c in enumerate(row):
             hit = False
             for p in reach:
-                q = _add(p, c)
-                if _sub(target, q) in suffix[i + 1]:
+                q = add(p, c)
+                if sub(target, q) in later:
                     nxt.add(q)
                     hit = True
             if hit:

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from ingest.document import Document, Extraction, Section
-from ingest.extract.activity_prose import Figure, find_figures
+from ingest.extract.activity_prose import Figure, find_figures, has_figures
 from ingest.extract.activity_tables import (
     Table, TCell, is_total_label, label_unit, read_flow_tables, read_month_tables,
     read_tab_tables, statement_units,
@@ -55,40 +56,42 @@ TITLE_HINTS: list[tuple[re.Pattern, re.Pattern]] = [
 _STOP_BIGRAMS = {"件数", "合計", "月別", "状況", "利用", "あき", "きる", "る野", "野市", "回数"}
 _GENERIC_TITLE = re.compile(r"^(?:開催内容|内訳|実施状況|実績|概要|内容)$")
 _INTEGRAL_EXEMPT = {"%"}
+_BIGRAM_NOISE = re.compile(r"[\d\s()・/、。,:「」『』-]")
+_DIGIT_OR_CLAUSE = re.compile(r"\d|[。、]")
+_PARENTHESISED = re.compile(r"\(([^()]*)\)")
+_MISMATCH = re.compile(r"\(([^()]*一致しない[^()]*)\)")
 
 
 def excluded_zones(doc: Document) -> list[tuple[int, int, str]]:
     """(first, last, owner) of every excluded section (see module doc)."""
+    # Only heading lines open or close a zone: walk those, not every line.
+    heads = [(line.no, LEVELS[cand.kind], _heading_owner(cand.heading))
+             for line in doc.lines if line.text and (cand := classify(line.text)) is not None]
     zones: list[tuple[int, int, str]] = []
-    last = len(doc.lines)
-    no = 1
-    while no <= last:
-        owner = _excluded_owner(doc.text_at(no))
+    i = 0
+    while i < len(heads):
+        no, level, owner = heads[i]
         if owner is None:
-            no += 1
+            i += 1
             continue
-        cand = classify(doc.text_at(no))
-        level = LEVELS[cand.kind]
-        end = no + 1
-        while end <= last:
-            c = classify(doc.text_at(end))
-            if c is not None:
-                if _excluded_owner(doc.text_at(end)):
-                    level = min(level, LEVELS[c.kind])
-                elif LEVELS[c.kind] <= level:
-                    break
-            end += 1
+        j = i + 1
+        while j < len(heads):
+            _, lv, other = heads[j]
+            if other:
+                level = min(level, lv)
+            elif lv <= level:
+                break
+            j += 1
+        end = heads[j][0] if j < len(heads) else len(doc.lines) + 1
         zones.append((no, end - 1, owner))
-        no = end
+        i = j
     return zones
 
 
-def _excluded_owner(text: str) -> str | None:
-    cand = classify(text) if text else None
-    if cand is None:
-        return None
+def _heading_owner(heading: str) -> str | None:
+    """The extractor owning a section by its heading text (`EXCLUDED_HEADINGS`), or None."""
     for owner, rx in EXCLUDED_HEADINGS:
-        if rx.search(cand.heading):
+        if rx.search(heading):
             return owner
     return None
 
@@ -106,6 +109,7 @@ def extract(doc: Document) -> Extraction:
 
 
 def _extract(doc: Document, ex: Extraction) -> None:
+    outline = _Outline(doc)
     zones = excluded_zones(doc)
     excluded = {n for a, b, _ in zones for n in range(a, b + 1)}
     finance = {n for a, b, o in zones if not o.startswith("it_") for n in range(a, b + 1)}
@@ -118,8 +122,8 @@ def _extract(doc: Document, ex: Extraction) -> None:
         more, meeting = read_flow_tables(doc, excluded | claimed)
     tables += more
     claimed |= {n for t in more for n in t.lines}
-    prose = _prose_figures(doc, excluded | claimed | meeting)
-    _resolve_titles(doc, tables, prose, excluded | claimed | meeting)
+    prose = _prose_figures(outline, excluded | claimed | meeting)
+    _resolve_titles(outline, tables, prose, excluded | claimed | meeting)
     for table in sorted(tables, key=lambda t: t.first_line):
         for cell in table.cells:
             ex.add(SEED, _row(doc, table.title, cell))
@@ -136,8 +140,8 @@ def _extract(doc: Document, ex: Extraction) -> None:
         cell = TCell(no, fig.label or title, fig.column_label, None, fig.value, fig.unit,
                      is_total_label(fig.label), status, note)
         ex.add(SEED, _row(doc, title, cell))
-    _prose_checks(doc, prose, ex)
-    _cross_checks(doc, tables, prose, ex)
+    _prose_checks(outline, prose, ex)
+    _cross_checks(outline, tables, prose, ex)
 
 
 def _row(doc: Document, title: str | None, cell: TCell) -> dict:
@@ -163,59 +167,80 @@ def _title_unit(title: str | None, row_label: str | None) -> str | None:
 
 # ---------------------------------------------------------------- headings and titles
 
-def _parent(doc: Document, sec: Section) -> Section | None:
-    for s in doc.sections:
-        if s.section_id == sec.parent_id:
-            return s
-    return None
+class _Outline:
+    """Lookups into a document's section tree, built once per extract call: the readers ask
+    them for every line and table, and a scan of all sections each time is quadratic."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.by_id: dict[str, Section] = {}
+        self.starting: dict[int, Section] = {}  # first line -> first heading opened there
+        for sec in doc.sections:
+            self.by_id.setdefault(sec.section_id, sec)
+            if sec.level > 0:
+                self.starting.setdefault(sec.first_line, sec)
+        self._titles: dict[str | None, str] = {}
+
+    def parent(self, sec: Section) -> Section | None:
+        return self.by_id.get(sec.parent_id) if sec.parent_id is not None else None
+
+    def section_starting(self, no: int) -> Section | None:
+        """The heading printed on line `no`, if any."""
+        return self.starting.get(no)
+
+    def division(self, no: int) -> str:
+        sec = self.doc.section_at(no)
+        return sec.org_unit if sec else ""
+
+    def heading_title(self, no: int) -> str:
+        """The nearest heading of a line (see `heading_title`); one answer per section."""
+        sec = self.doc.section_at(no)
+        key = sec.section_id if sec is not None else None
+        if key not in self._titles:
+            self._titles[key] = self._title_of(sec)
+        return self._titles[key]
+
+    def _title_of(self, sec: Section | None) -> str:
+        if sec is None or sec.level == 0:
+            return ""
+        parent = self.parent(sec)
+        # a list item read as a heading (`(ア)協議会 2回 (イ)審議会 2回`) is not a title: go up
+        while has_figures(sec.heading) and parent is not None and parent.level > 0:
+            sec, parent = parent, self.parent(parent)
+        title = sec.heading.lstrip("◎・ ")
+        if _GENERIC_TITLE.match(title) and parent is not None and parent.level > 0:
+            title = f"{parent.heading}/{title}"
+        return title
 
 
 def heading_title(doc: Document, no: int) -> str:
     """The nearest heading of a line; a generic heading (`開催内容`) is prefixed by its parent."""
-    sec = doc.section_at(no)
-    if sec is None or sec.level == 0:
-        return ""
-    parent = _parent(doc, sec)
-    # a list item read as a heading (`(ア)協議会 2回 (イ)審議会 2回`) is not a title: go up
-    while find_figures(sec.heading) and parent is not None and parent.level > 0:
-        sec, parent = parent, _parent(doc, parent)
-    title = sec.heading.lstrip("◎・ ")
-    if _GENERIC_TITLE.match(title) and parent is not None and parent.level > 0:
-        title = f"{parent.heading}/{title}"
-    return title
+    return _Outline(doc).heading_title(no)
 
 
-def _section_starting(doc: Document, no: int) -> Section | None:
-    for s in doc.sections:
-        if s.first_line == no and s.level > 0:
-            return s
-    return None
-
-
-def _prose_figures(doc: Document, skip: set[int]) -> list[tuple[int, str, Figure]]:
+def _prose_figures(outline: _Outline, skip: set[int]) -> list[tuple[int, str, Figure]]:
     """(line, title, figure) of every figure stated outside tables and excluded sections.
 
     A figure on a heading line (`(2) 国内研修事業参加補助金交付 0件`) is titled by the parent
     heading; a figure with no label of its own at the start of a line (`(2,500人)`) takes the
     line above as label; otherwise the nearest heading is the label.
     """
+    doc = outline.doc
     out: list[tuple[int, str, Figure]] = []
     for line in doc.lines:
-        if line.no in skip or not line.text:
+        if line.no in skip or not line.text or not has_figures(line.text):
             continue
         figs = find_figures(line.text)
-        if not figs:
-            continue
-        own = _section_starting(doc, line.no)
-        parent = _parent(doc, own) if own else None
-        title = (heading_title(doc, parent.first_line) if parent is not None and parent.level > 0
-                 else heading_title(doc, line.no))
+        own = outline.section_starting(line.no)
+        parent = outline.parent(own) if own else None
+        title = (outline.heading_title(parent.first_line) if parent is not None and parent.level > 0
+                 else outline.heading_title(line.no))
         for fig in figs:
             if not fig.label and line.text[:fig.start].strip(" (") == "":
                 above = _text_above(doc, line.no)
                 fig.label = normalize_name(above) if above and len(above) <= 30 else ""
             if not fig.label:
-                fig.label = heading_title(doc, line.no)
+                fig.label = outline.heading_title(line.no)
             out.append((line.no, title, fig))
     return out
 
@@ -227,9 +252,11 @@ def _text_above(doc: Document, no: int) -> str:
     return ""
 
 
-def _bigrams(text: str) -> set[str]:
-    s = re.sub(r"[\d\s()・/、。,:「」『』-]", "", text or "")
-    return {s[i:i + 2] for i in range(len(s) - 1)} - _STOP_BIGRAMS
+@lru_cache(maxsize=16384)
+def _bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of a title or header (cached: each candidate meets every table)."""
+    s = _BIGRAM_NOISE.sub("", text or "")
+    return frozenset({s[i:i + 2] for i in range(len(s) - 1)} - _STOP_BIGRAMS)
 
 
 def _candidates(doc: Document, skip: set[int]) -> list[tuple[int, str, Section | None]]:
@@ -243,34 +270,34 @@ def _candidates(doc: Document, skip: set[int]) -> list[tuple[int, str, Section |
             continue
         sec = firsts.get(line.no)
         if sec is not None:
-            if sec.level >= LEVELS["num"] and sec.section_id not in parents and not find_figures(text):
+            if sec.level >= LEVELS["num"] and sec.section_id not in parents and not has_figures(text):
                 out.append((line.no, sec.heading, sec))
             continue
-        if (3 <= len(text) <= 30 and not re.search(r"\d|[。、]", text) and not classify(text)
+        if (3 <= len(text) <= 30 and not _DIGIT_OR_CLAUSE.search(text) and not classify(text)
                 and not text.startswith(("・", "(", "「", "※", "~"))):
             out.append((line.no, normalize_name(text), None))
     return out
 
 
-def _resolve_titles(doc: Document, tables: list[Table], prose, skip: set[int]) -> None:
+def _resolve_titles(outline: _Outline, tables: list[Table], prose, skip: set[int]) -> None:
     """Fill `table.title` (see module doc); `table.group` is the heading the title hangs under."""
+    doc = outline.doc
     cands = _candidates(doc, skip) if doc.layout != "markdown_tsv" else []
+    cand_division = [outline.division(c[0]) for c in cands]
     used: set[int] = set()
     used_figs: set[int] = set()
-
-    def division(no: int) -> str:
-        sec = doc.section_at(no)
-        return sec.org_unit if sec else ""
+    division = outline.division
 
     for table in sorted(tables, key=lambda t: t.first_line):
         table.group = None
         if doc.layout == "markdown_tsv" or not cands:
-            table.title = heading_title(doc, table.first_line)
+            table.title = outline.heading_title(table.first_line)
             sec = doc.section_at(table.first_line)
             table.group = sec.parent_id if sec else None
             continue
-        pool = [c for c in cands if c[0] < table.first_line and c[0] not in used
-                and division(c[0]) == division(table.first_line)]
+        here = division(table.first_line)
+        pool = [c for c, div in zip(cands, cand_division)
+                if c[0] < table.first_line and c[0] not in used and div == here]
         header = " ".join(table.words[:1])
         pick = None
         for hdr_rx, title_rx in TITLE_HINTS:
@@ -282,7 +309,7 @@ def _resolve_titles(doc: Document, tables: list[Table], prose, skip: set[int]) -
         if pick is None and table.kind == "breakdown" and table.grand_total:
             for i, (no, title, fig) in enumerate(prose):
                 if i not in used_figs and no < table.first_line and fig.value == table.grand_total[0] \
-                        and division(no) == division(table.first_line):
+                        and division(no) == here:
                     used_figs.add(i)
                     table.title = fig.label
                     table.checks.append(("activity_metrics.breakdown_total", "", fig.value,
@@ -302,7 +329,7 @@ def _resolve_titles(doc: Document, tables: list[Table], prose, skip: set[int]) -
                 if score > best:
                     best, pick = score, c
         if pick is None:
-            table.title = heading_title(doc, table.first_line)
+            table.title = outline.heading_title(table.first_line)
             sec = doc.section_at(table.first_line)
             table.group = sec.parent_id if sec else None
             continue
@@ -314,16 +341,17 @@ def _resolve_titles(doc: Document, tables: list[Table], prose, skip: set[int]) -
 
 # ---------------------------------------------------------------- checks across figures
 
-def _prose_checks(doc: Document, prose, ex: Extraction) -> None:
+def _prose_checks(outline: _Outline, prose, ex: Extraction) -> None:
     """Breakdowns stated in the text: `3,252件 (個人登録:1,208件、団体登録:2,044件)` and a heading
     figure `内訳 104件` against the figures listed under it."""
+    doc = outline.doc
     by_line: dict[int, list[Figure]] = {}
     for no, _, fig in prose:
         by_line.setdefault(no, []).append(fig)
     lines = sorted(by_line)
     for idx, no in enumerate(lines):
         text = doc.text_at(no)
-        for m in re.finditer(r"\(([^()]*)\)", text):
+        for m in _PARENTHESISED.finditer(text):
             inner = [f for f in by_line[no] if m.start() < f.start < m.end()]
             if len(inner) < 2 or "うち" in m.group(1) or len({f.unit for f in inner}) != 1:
                 continue
@@ -335,8 +363,10 @@ def _prose_checks(doc: Document, prose, ex: Extraction) -> None:
                 ex.check("activity_metrics.breakdown_total", parent.label, parent.value,
                          sum((f.value for f in inner), Decimal(0)), no)
     for no, _, fig in prose:
-        sec = _section_starting(doc, no)
-        if sec is None or "内訳" not in fig.label:
+        if "内訳" not in fig.label:
+            continue
+        sec = outline.section_starting(no)
+        if sec is None:
             continue
         parts = [f.value for k, _, f in prose if sec.first_line < k <= sec.last_line
                  and f.unit == fig.unit]
@@ -345,7 +375,7 @@ def _prose_checks(doc: Document, prose, ex: Extraction) -> None:
                      sum(parts, Decimal(0)), no)
 
 
-def _cross_checks(doc: Document, tables: list[Table], prose, ex: Extraction) -> None:
+def _cross_checks(outline: _Outline, tables: list[Table], prose, ex: Extraction) -> None:
     """The same total printed (or implied) twice under one heading must agree.
 
     E.g. 市民ポスト: the month table's 合計 against the sums of the by-place and by-担当課 tables;
@@ -357,11 +387,12 @@ def _cross_checks(doc: Document, tables: list[Table], prose, ex: Extraction) -> 
         if t.grand_total and t.group:
             value, printed, line = t.grand_total
             groups.setdefault(t.group, []).append((value, printed, line, t.title or "", t.kind))
+    doc = outline.doc
     for no, _, fig in prose:
-        sec = _section_starting(doc, no)
-        if sec is not None and "内訳" in fig.label and sec.parent_id:
+        sec = outline.section_starting(no) if "内訳" in fig.label else None
+        if sec is not None and sec.parent_id:
             groups.setdefault(sec.parent_id, []).append((fig.value, True, no, fig.label, "prose"))
-    by_id = {s.section_id: s for s in doc.sections}
+    by_id = outline.by_id
     for gid, totals in groups.items():
         printed = [t for t in totals if t[1]]
         if len(totals) < 2 or not printed:
@@ -380,7 +411,7 @@ def _cross_checks(doc: Document, tables: list[Table], prose, ex: Extraction) -> 
 def _mismatch_quote(doc: Document, sec: Section) -> str:
     """The document's own words saying two counts differ (`…受付件数と一致しない。`), if any."""
     for k in range(sec.first_line, sec.last_line + 1):
-        m = re.search(r"\(([^()]*一致しない[^()]*)\)", doc.text_at(k))
+        m = _MISMATCH.search(doc.text_at(k))
         if m:
             return m.group(0)
     return ""

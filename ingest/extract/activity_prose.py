@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from ingest.normalize import normalize_name
 from ingest.numbers import NUMBER_PATTERN, parse_number
@@ -28,13 +29,19 @@ NOT_COUNTER = ("人口", "人件", "人権", "人当", "回答", "回線", "回�
                "台帳", "台風", "基本", "基準", "基金", "冊子", "枚数", "人数", "件数", "回数", "部数",
                "本人", "本日", "本年", "本事", "施設使", "人目", "点数")
 _FIGURE = re.compile(rf"(?<![\d.,])({NUMBER_PATTERN})\s?({'|'.join(map(re.escape, sorted(UNITS, key=len, reverse=True)))})")
+# What every `_FIGURE` match contains (a number ends in a digit; a counter word follows): a
+# cheap test that spares most lines the slow `_FIGURE` scan (its leading lookbehind makes the
+# regex engine try every position of the line).
+_FIGURE_HINT = re.compile(r"\d\s?[" + re.escape("".join(sorted({u[0] for u in UNITS}))) + "]")
 _CAPACITY = re.compile(rf"定員\s?({NUMBER_PATTERN})")  # `(定員70)`: a capacity in persons
 _ORDINAL_BEFORE = re.compile(r"(?:第|No\.|令和|平成|昭和|\d\.)\s*$")
+_ORDINAL_WORDS = ("第", "No.", "令和", "平成", "昭和")  # `_ORDINAL_BEFORE` without `\d\.`
 # List marks that start a new item inside a line: `ア `, `(イ)`, `(2)`, `b `, `①`.
 _INLINE_MARK = re.compile(r"(?:^|\s)(?:\([ア-ン]\)|\(\d{1,2}\)|[ア-ン](?=\s)|[a-z](?=\s)|[①-⑳])\s*")
 _LEAD_MARK = re.compile(r"^(?:\([ア-ン]\)|\(\d{1,2}\)|[ア-ン]\s|[a-z]\s|[①-⑳]|[・◎※#]+|\d{1,2}\s)\s*")
 _PARTICLE = re.compile(r"(?:において|については|により|にて|では|には|を|は|が|に|で|へ|各|約|延べ)$")
 _PAREN = re.compile(r"\([^()]*\)")
+_HAS_DIGIT = re.compile(r"\d")
 TOTAL_WORDS = re.compile(r"(?:^|[^小])(?:合計|総計|総数)$|^計$|平均")
 
 
@@ -76,24 +83,42 @@ def clean_label(text: str) -> str:
 
 
 def find_figures(text: str) -> list[Figure]:
-    """All figures stated in one normalized line, in order, with their labels."""
+    """All figures stated in one normalized line, in order, with their labels.
+
+    Fresh `Figure`s on every call (callers fill in labels), built from a cached reading: the
+    same line is read by several passes (prose, table rows, heading titles).
+    """
+    return [Figure(*f) for f in _figures(text)]
+
+
+def has_figures(text: str) -> bool:
+    """Whether `find_figures(text)` finds anything (cached, no objects built)."""
+    return bool(_figures(text))
+
+
+@lru_cache(maxsize=65536)
+def _figures(text: str) -> tuple[tuple, ...]:
+    """`find_figures` as immutable (start, value, unit, label, column_label) tuples."""
+    if not _HAS_DIGIT.search(text):
+        return ()  # every figure starts with a printed number
     found: list[Figure] = []
     prev_end = 0
     prev_label = ""
-    for m in sorted(list(_FIGURE.finditer(text)) + list(_CAPACITY.finditer(text)),
-                    key=lambda m: m.start()):
+    matches = list(_FIGURE.finditer(text)) if _FIGURE_HINT.search(text) else []
+    if "定員" in text:  # `_CAPACITY` needs it: skip the second scan of most lines
+        matches = sorted(matches + list(_CAPACITY.finditer(text)), key=lambda m: m.start())
+    for m in matches:
         if m.start() < prev_end:
             continue
         if m.re is _CAPACITY:
             value, unit, label = parse_number(m.group(1)), "人", "定員"
         else:
             unit = m.group(2)
-            after = text[m.start(2):m.start(2) + 3]
-            if any(after.startswith(w) for w in NOT_COUNTER):
+            if text.startswith(NOT_COUNTER, m.start(2)):
                 continue
             if unit in STRICT_UNITS and _WORD_CHAR.match(text[m.end():m.end() + 1]):
                 continue
-            if _ORDINAL_BEFORE.search(text[:m.start()]):
+            if _ordinal_before(text, m.start()):
                 continue
             value = parse_number(m.group(1))
             segment = text[prev_end:m.start()]
@@ -108,7 +133,15 @@ def find_figures(text: str) -> list[Figure]:
         found.append(fig)
         prev_end, prev_label = m.end(), label
     _price_times_quantity(text, found)
-    return found
+    return tuple((f.start, f.value, f.unit, f.label, f.column_label) for f in found)
+
+
+def _ordinal_before(text: str, end: int) -> bool:
+    """`_ORDINAL_BEFORE.search(text[:end])` (`第3回`, `令和 6年`, `1.5人`: not a count), read from
+    the end instead of searched from the start of the line (`\\s` is `str.isspace`, `\\d` is
+    `str.isdecimal`)."""
+    head = text[:end].rstrip()
+    return head.endswith(_ORDINAL_WORDS) or (head[-1:] == "." and head[-2:-1].isdecimal())
 
 
 def _price_times_quantity(text: str, figs: list[Figure]) -> None:

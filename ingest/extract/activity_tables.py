@@ -22,15 +22,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from ingest.document import Document
-from ingest.extract.activity_prose import TOTAL_WORDS, UNITS, find_figures
+from ingest.extract.activity_prose import TOTAL_WORDS, UNITS, find_figures, has_figures
 from ingest.normalize import normalize_name
 from ingest.numbers import NUMBER_PATTERN, parse_number, unit_statement
 from ingest.segment import classify
 
 FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 _MONTH_TOKEN = re.compile(r"^(\d{1,2})月?$")
+_LEAD_WORDS = ("", "月", "月別", "区分")  # printed before the month columns
 _TOTAL_HEAD = {"合計": "total", "計": "total", "月平均": "average", "平均": "average"}
 # A column of dates, not of counts (`開催日`, `施行月日`, `実施期間`, `とき`).
 DATE_HEADER = re.compile(r"開催日|月日|日時|期間|^とき$|実施日|年月")
@@ -44,6 +46,11 @@ LABEL_UNITS = [("件数", "件"), ("人数", "人"), ("者数", "人"), ("回数
                ("枚数", "枚"), ("部数", "部"), ("フォロワー", "人"), ("売上", "円"), ("金額", "円"),
                ("額", "円"), ("件", "件")]
 _KATAKANA = re.compile(r"^[ァ-ヺー]$")
+_DIGIT = re.compile(r"\d")
+_CLAUSE_MARK = re.compile(r"[。、]")
+_NOT_NUMERIC_START = re.compile(r"[^\d,.\s]")
+_MEETING_HEAD_START = re.compile(r"^(?:開催日|実施日)")
+_MEETING_HEAD_BODY = re.compile(r"内容|議題|議事")
 
 
 @dataclass
@@ -112,11 +119,23 @@ def month_header(text: str, tabbed: bool) -> tuple[str, list[tuple[str, int | No
     Kind is `month`, `total` (合計/計) or `average` (月平均). The months must run consecutively
     in fiscal order (4, 5, … 12, 1, 2, 3); at least three of them.
     """
+    head = _month_header(text, tabbed)
+    return None if head is None else (head[0], list(head[1]))
+
+
+@lru_cache(maxsize=65536)
+def _month_header(text: str, tabbed: bool) -> tuple[str, tuple] | None:
+    """`month_header`, cached: every line is tried as a header by several readers."""
+    # Fast reject (most lines): a header starts with a month or a lead word. Merging tokens
+    # never turns a first token that is neither into one that is.
+    first = normalize_name(text.split("\t", 1)[0].strip()) if tabbed else text.split(" ", 1)[0]
+    if first not in _LEAD_WORDS and not _MONTH_TOKEN.match(first):
+        return None
     raw = [c.strip() for c in text.split("\t")] if tabbed else text.split(" ")
     toks = _merge_tokens([normalize_name(t) if tabbed else t for t in raw])
     lead: list[str] = []
     while toks and not _MONTH_TOKEN.match(toks[0]):
-        if toks[0] not in ("", "月", "月別", "区分"):
+        if toks[0] not in _LEAD_WORDS:
             return None
         lead.append(toks.pop(0))
     cols: list[tuple[str, int | None, str]] = []
@@ -134,7 +153,7 @@ def month_header(text: str, tabbed: bool) -> tuple[str, list[tuple[str, int | No
     start = FISCAL_MONTHS.index(months[0])
     if FISCAL_MONTHS[start:start + len(months)] != months:
         return None
-    return "".join(lead), cols
+    return "".join(lead), tuple(cols)
 
 
 def _split_row(text: str, n: int, tabbed: bool) -> tuple[str, list[str]] | None:
@@ -167,7 +186,7 @@ def _label_lines_above(doc: Document, header_no: int, taken: set[int]) -> tuple[
         if not text:
             no -= 1
             continue
-        if (len(text) > 8 or re.search(r"\d", text) or no in taken or classify(text)):
+        if (len(text) > 8 or _DIGIT.search(text) or no in taken or classify(text)):
             break
         parts.insert(0, (no, normalize_name(text)))
         no -= 1
@@ -379,8 +398,8 @@ def _read_grid(doc: Document, block: list[int], rows: list[list[str]],
             prev_group = normalize_name(cells[0]) or prev_group
             label = "/".join(x for x in (prev_group, normalize_name(cells[1])) if x)
             start = 2
-        elif _cell_values(cells[0]) and names[0] != "" and not find_figures(names[0]) and (
-                parse_number(cells[0].replace(" ", "")) is not None or not re.search(r"[^\d,.\s]", cells[0][:1])):
+        elif _cell_values(cells[0]) and names[0] != "" and not has_figures(names[0]) and (
+                parse_number(cells[0].replace(" ", "")) is not None or not _NOT_NUMERIC_START.search(cells[0][:1])):
             label, start = None, 0  # `5,785 ⇥ 644 …` under `市民課 ⇥ 保険年金課 …`: no row label
         else:
             label = normalize_name(cells[0]) or prev_label
@@ -499,7 +518,7 @@ def _row_kind(text: str) -> str | None:
     if segs and not tail and all(normalize_name(lab) or i == 0 for i, (lab, _) in enumerate(segs)):
         if not (len(segs) == 1 and not segs[0][0] and len(segs[0][1]) == 1):
             return "numbers"
-    if find_figures(text):
+    if has_figures(text):
         return "figures"
     return None
 
@@ -514,8 +533,8 @@ def _next_text(doc: Document, no: int, limit: int = 3) -> tuple[int, str] | None
 def is_flow_header(doc: Document, no: int) -> bool:
     """A digit-free, non-heading line of column names followed by a table row."""
     text = doc.text_at(no)
-    if (not text or re.search(r"\d", text) or " " not in text or classify(text)
-            or re.search(r"[。、]", text) or len(text) > 70 or text.startswith(("・", "(", "「"))):
+    if (not text or _DIGIT.search(text) or " " not in text or classify(text)
+            or _CLAUSE_MARK.search(text) or len(text) > 70 or text.startswith(("・", "(", "「"))):
         return False
     nxt = _next_text(doc, no)
     return nxt is not None and _row_kind(nxt[1]) is not None
@@ -523,7 +542,7 @@ def is_flow_header(doc: Document, no: int) -> bool:
 
 def is_meeting_header(text: str) -> bool:
     name = normalize_name(text)
-    return bool(re.match(r"^(?:開催日|実施日)", name)) and bool(re.search(r"内容|議題|議事", name))
+    return bool(_MEETING_HEAD_START.match(name)) and bool(_MEETING_HEAD_BODY.search(name))
 
 
 def read_flow_tables(doc: Document, skip: set[int]) -> tuple[list[Table], set[int]]:
@@ -606,7 +625,7 @@ def _label_then_row(doc: Document, no: int) -> bool:
     """Short digit-free line(s) (`シナリオフ` / `ォトブック`) followed by a row: a wrapped label."""
     for _ in range(3):
         text = doc.text_at(no)
-        if len(text) > 20 or re.search(r"\d", text) or classify(text):
+        if len(text) > 20 or _DIGIT.search(text) or classify(text):
             return False
         nxt = _next_text(doc, no)
         if nxt is None:

@@ -105,6 +105,16 @@ def strip_heading(text: str) -> str:
     return normalize_name(text.lstrip("#").strip())
 
 
+def heading_key(suffix: str) -> str:
+    """A character every line with `strip_heading(line).endswith(suffix)` prints: the last one.
+
+    Heading scans test it with `in` before normalizing each line: stripping only drops marks and
+    spaces, and neither NFKC nor the OCR fixes produce the kanji the searched headings end in
+    (税, 括, 額, 業), so a line without that character cannot match.
+    """
+    return suffix[-1]
+
+
 def item_name(label: str, group: str | None = None) -> str | None:
     """Map a printed row label (and its group label, if any) to the contract's item name."""
     name = normalize_name(_BRACKET.sub("", label))
@@ -136,10 +146,11 @@ def ratio_pct(change: Decimal, prior: Decimal) -> Decimal | None:
 def _find_summary_heading(doc: Document) -> int | None:
     """Line of the `総括` heading that follows a `地方交付税` heading."""
     lat = None
+    lat_key, summary_key = heading_key("地方交付税"), heading_key("総括")
     for line in doc.lines:
-        name = strip_heading(line.text)
-        if "\t" in line.text:
+        if "\t" in line.text or (lat_key not in line.text and summary_key not in line.text):
             continue
+        name = strip_heading(line.text)
         if name.endswith("地方交付税") and len(name) <= 12:
             lat = line.no
         elif lat and name.endswith("総括") and line.no - lat <= 10:
@@ -239,8 +250,9 @@ def _identity_checks(ex: Extraction, found: dict[str, dict]) -> None:
 # --------------------------------------------------------------------------- components (tab)
 def _find_component_heading(doc: Document, measure: str) -> int | None:
     """Line of the heading `(n) <measure>` (a line that is only a numbered heading)."""
+    key = heading_key(measure)
     for line in doc.lines:
-        if "\t" in line.text:
+        if "\t" in line.text or key not in line.text:
             continue
         name = strip_heading(line.text)
         if name.endswith(measure) and name != measure and len(name) <= len(measure) + 5 \

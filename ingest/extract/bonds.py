@@ -146,6 +146,8 @@ def _purpose_headers(doc: Document) -> list[int]:
     """Lines heading a by-purpose bond table: 借入額, 償還額 and 現債額 on one header row."""
     found = []
     for line in doc.lines:
+        if "償" not in line.text:  # squashing only drops spaces: 償還額 needs a 償 on the line
+            continue
         s = _squash(line.text)
         if "借入額" in s and "償還額" in s and "現債額" in s:
             found.append(line.no)
@@ -320,6 +322,8 @@ class AccountBonds:
 
 def _is_account_heading(text: str) -> str | None:
     """`(1)一般会計` / `(2)…特別会計` → the account name, else None."""
+    if "計" not in text:  # cheap exit: the squashed text must end in 会計
+        return None
     s = _squash(text)
     if len(s) > 3 and s[0] == "(" and s[1].isdigit() and ")" in s[:4] and s.endswith("会計"):
         return normalize_name(s[s.index(")") + 1:])
@@ -368,7 +372,8 @@ def parse_bond_accounts(doc: Document) -> list[AccountBonds]:
     """
     anchor = None
     for line in doc.lines:
-        if "地方債の状況" in _squash(line.text):
+        # squashing only drops spaces: the heading needs a 況 on the line (cheap test first)
+        if "況" in line.text and "地方債の状況" in _squash(line.text):
             anchor = line.no
             break
     if anchor is None:

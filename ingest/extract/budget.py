@@ -389,8 +389,9 @@ def _collect_blocks(doc: Document) -> list[_Slot]:
         text = ln.text
         if not text:
             continue
-        heading = _ACCOUNT_HEADING.match(text)
-        header = _REVISION_HEADER.match(text)
+        # Both patterns are anchored: the substring tests skip the regex on ordinary lines.
+        heading = _ACCOUNT_HEADING.match(text) if text.endswith(_BARE_UNIT) else None
+        header = _REVISION_HEADER.match(text) if text.startswith("第") else None
         if heading or header:
             if block is not None and not block.complete:
                 block = None  # an unfinished block: its rows are landed as they are
@@ -416,13 +417,17 @@ def _collect_blocks(doc: Document) -> list[_Slot]:
             target.block = block
             side, pending_no, pending_label = "revenue", None, []
             continue
-        item_no, label, values = _split_values(text)
         if block is None or block.complete:
-            if current is not None and current.block is None and not label and len(values) == 1:
-                no = parse_int(text)
-                if no is not None:
-                    current.numbers.append((no, ln.no))
+            # Outside a table only a lone item number beside an open heading matters, so the
+            # line is split into values only then (most lines of a report are outside tables).
+            if current is not None and current.block is None:
+                _, label, values = _split_values(text)
+                if not label and len(values) == 1:
+                    no = parse_int(text)
+                    if no is not None:
+                        current.numbers.append((no, ln.no))
             continue
+        item_no, label, values = _split_values(text)
         if not values:
             if pending_no is not None:
                 pending_label.append(label)  # a label split over lines under its item number

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from ingest.document import Document, Extraction
 from ingest.extract.allocation_tax import (
-    money_unit, ratio_pct, split_label_numbers, strip_heading, tab_cells, unit_before,
+    heading_key, money_unit, ratio_pct, split_label_numbers, strip_heading, tab_cells, unit_before,
 )
 from ingest.normalize import normalize_name
 from ingest.numbers import UNIT_SCALE, parse_int, parse_number, to_yen, unit_statement
@@ -224,8 +224,10 @@ def _header_unit(cell: str) -> tuple[str, str | None]:
 def extract_profit_business(doc: Document, ex: Extraction) -> None:
     """`収益事業`: one row per 開催事業 (競輪・競艇の事業組合), one cell per column."""
     head = None
+    key = heading_key(PROFIT_TITLE)
     for line in doc.lines:
-        if "\t" not in line.text and strip_heading(line.text).endswith(PROFIT_TITLE) \
+        if "\t" not in line.text and key in line.text \
+                and strip_heading(line.text).endswith(PROFIT_TITLE) \
                 and len(strip_heading(line.text)) <= len(PROFIT_TITLE) + 3:
             head = line.no
             break

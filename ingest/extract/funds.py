@@ -111,9 +111,14 @@ class FundTable:
     leftovers: list[_Loose] = field(default_factory=list)
 
 
-def _find(doc: Document, start: int, pred) -> int | None:
+def _find(doc: Document, start: int, pred, key: str) -> int | None:
+    """First line at or after `start` whose squashed text satisfies `pred`.
+
+    `key` is a character `pred` needs (squashing only drops spaces and tabs, so it is on the
+    raw line too): lines without it are passed over without being squashed.
+    """
     for line in doc.lines:
-        if line.no >= start and pred(_squash(line.text)):
+        if line.no >= start and key in line.text and pred(_squash(line.text)):
             return line.no
     return None
 
@@ -586,13 +591,14 @@ def _flow_row(doc: Document, line_no: int, fund: str | None, flow_type: str, nam
 
 def parse_fund_table(doc: Document) -> tuple[FundTable | None, int | None]:
     """The 現在高 table (with openings assigned) and the line where the next part starts."""
-    anchor = _find(doc, 1, lambda s: "基金の状況" in s)
+    anchor = _find(doc, 1, lambda s: "基金の状況" in s, "況")
     if anchor is None:
         return None, None
-    first = _find(doc, anchor, lambda s: s.startswith("(1)") and "現在高" in s)
+    first = _find(doc, anchor, lambda s: s.startswith("(1)") and "現在高" in s, "高")
     if first is None or first - anchor > 10:
         return None, anchor
-    nxt = _find(doc, first + 1, lambda s: s.startswith("(2)") and ("繰入" in s or "積立" in s))
+    nxt = _find(doc, first + 1, lambda s: s.startswith("(2)") and ("繰入" in s or "積立" in s),
+                "(")
     last = nxt if nxt is not None else min(len(doc.lines) + 1, first + 300)
     table = _read_fund_table(doc, first, last, claimed_lines(doc))
     _assign_openings(table)

@@ -399,14 +399,21 @@ def _is_anchor(text: str, rx: re.Pattern) -> bool:
     return bool(h) and bool(rx.search(normalize_name(h[2]))) and len(h[2]) <= 60
 
 
+# A kanji every phrase of the anchor contains (no other character NFKC-normalizes to it): a line
+# without one cannot be that anchor, so most lines skip the heading parse altogether.
+_SYSTEMS_KEY = re.compile("[稼現]")
+_EQUIPMENT_KEY = "機"
+
+
 def extract(doc: Document) -> Extraction:
     """Systems and device counts of every inventory heading in the document."""
     ex = Extraction()
     for line in doc.lines:
         try:
-            if _is_anchor(line.text, _SYSTEMS_ANCHOR):
+            text = line.text
+            if _SYSTEMS_KEY.search(text) and _is_anchor(text, _SYSTEMS_ANCHOR):
                 _extract_inventory(doc, line.no, ex)
-            elif _is_anchor(line.text, _EQUIPMENT_ANCHOR):
+            elif _EQUIPMENT_KEY in text and _is_anchor(text, _EQUIPMENT_ANCHOR):
                 _extract_equipment(doc, line.no, ex)
         except Exception as exc:  # never raise on odd input: land the failure instead
             ex.add(SYSTEMS_SEED, {

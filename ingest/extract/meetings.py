@@ -65,6 +65,7 @@ _QUOTED = re.compile(r"「([^」]{2,60})」")
 # PDF-flow row pieces (recognised here, converted by ingest.dates).
 _FLOW_HEADER = re.compile(r"^(?:開催日|実施日|開催月日)(?:内容|議題|主な内容|内容\(議事等\)|"
                           r"ヒアリング対象ヒアリング内容|開催会場出席者数|会場|場所)")
+_FLOW_HEADER_FIRST = ("開", "実")  # what `_FLOW_HEADER` can start with: a cheap pre-test
 _ROW_LABEL = re.compile(r"^(第\s*\d+\s*回(?:\s*\([^)]*\))?)\s*(.*)$")
 _YEAR_ONLY = re.compile(r"^(令和|平成)\s*(元|\d{1,2})\s*年$")
 _DATE_START = re.compile(r"^((?:(?:令和|平成)\s*(?:元|\d{1,2})\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日)"
@@ -80,7 +81,16 @@ _PROSE_DATES = re.compile(r"[(]開催日\s*([^)]*)[)]")
 # A wrapped PDF line is at least this long: a shorter line ended its cell.
 WRAP_WIDTH = 22
 
-_CJK = re.compile(r"[\u4e00-\u9fffァ-ヺ]")
+_CJK_LED = re.compile(r"(?=([\u4e00-\u9fffァ-ヺ][^ ]))")
+_CJK_ENDED = re.compile(r"(?=([^ ][\u4e00-\u9fffァ-ヺ]))")
+_LETTER = re.compile(r"[^\W\d_]")
+_BIGRAM_NOISE = re.compile(r"[\d\s,.・、。()「」【】]+")
+_WS = re.compile(r"\s+")
+_COMMA_SPLIT = re.compile(r"[、,]")
+_CLAUSE_MARK = re.compile("[、。]")
+_DIGIT = re.compile(r"\d")
+_WEB = re.compile(r"web|WEB|Web")
+_HELD_AS = re.compile(r"書面開催|オンライン開催|WEB開催|ハイブリッド開催")
 
 
 # ----------------------------------------------------------------------------- small helpers
@@ -96,7 +106,7 @@ def session_format(text: str) -> str:
         return "hybrid"
     if "書面" in t or "持回り" in t or "持ち回り" in t:
         return "written"
-    if "オンライン" in t or re.search(r"web|WEB|Web", t):
+    if "オンライン" in t or _WEB.search(t):
         return "online"
     return "in_person"
 
@@ -105,20 +115,36 @@ def own_city_name(doc: Document) -> str:
     """The municipality's own name, read from the text: the longest `…市` that is about as
     frequent as its shorter tail (`野市` → `あきる野市`). Used to drop it from body names."""
     text = "\n".join(line.text for line in doc.lines)
-    tails = Counter(m.group(0) for m in re.finditer(r"[^\W\d_]市(?!町村)", text))
+    tails = _letter_then(text, "市", not_before="町村")
     if not tails:
         return ""
     name, count = tails.most_common(1)[0]
     if count < 3:
         return ""
     while True:
-        longer = Counter(m.group(0) for m in re.finditer(rf"[^\W\d_]{re.escape(name)}", text))
+        longer = _letter_then(text, name)
         if not longer:
             return name
         cand, n = longer.most_common(1)[0]
         if n < 0.8 * count:
             return name
         name, count = cand, n
+
+
+def _letter_then(text: str, word: str, not_before: str = "") -> Counter[str]:
+    """Counts of `<letter><word>` (letter: `[^\\W\\d_]`; not followed by `not_before` when
+    given), non-overlapping, left to right: `re.finditer(r"[^\\W\\d_]word")` found by `str.find`
+    of the literal word, because a regex led by a character class tries every position."""
+    out: Counter[str] = Counter()
+    size = len(word)
+    p = text.find(word, 1)
+    while p >= 0:
+        if _LETTER.match(text, p - 1) and not (not_before and text.startswith(not_before, p + size)):
+            out[text[p - 1:p + size]] += 1
+            p = text.find(word, p + size + 1)  # the next match starts after this one
+        else:
+            p = text.find(word, p + 1)
+    return out
 
 
 def clean_body_name(text: str, city: str) -> str:
@@ -139,7 +165,7 @@ def is_body_name(name: str) -> bool:
 def agenda_text(parts: list[str]) -> str | None:
     """Agenda as printed, whitespace collapsed; None when nothing is printed."""
     text = " ".join(p.strip() for p in parts if p and p.strip())
-    text = re.sub(r"\s+", " ", text).strip()
+    text = _WS.sub(" ", text).strip()
     return text or None
 
 
@@ -147,9 +173,9 @@ def agenda_text(parts: list[str]) -> str | None:
 def bigrams(text: str, city: str) -> frozenset[str]:
     """Character bigrams carrying meaning (at least one kanji/katakana), digits dropped."""
     t = text.replace(city, " ") if city else text
-    t = re.sub(r"[\d\s,.・、。()「」【】]+", " ", t)
-    return frozenset(t[i:i + 2] for i in range(len(t) - 1)
-                     if " " not in t[i:i + 2] and _CJK.search(t[i:i + 2]))
+    t = _BIGRAM_NOISE.sub(" ", t)  # every whitespace character becomes a plain space
+    # overlapping pairs without a space: those led by a CJK character, and those ending in one
+    return frozenset(_CJK_LED.findall(t)) | frozenset(_CJK_ENDED.findall(t))
 
 
 def in_fiscal_year(day: date, fiscal_year: int) -> bool:
@@ -224,7 +250,7 @@ def find_candidates(doc: Document, city: str) -> list[Candidate]:
         desc = "".join(desc_parts)
         name = ""
         # A short name line right under a generic heading names the body.
-        if first_after and len(first_after) <= 30 and not re.search("[、。]", first_after):
+        if first_after and len(first_after) <= 30 and not _CLAUSE_MARK.search(first_after):
             under = clean_body_name(first_after, city)
             if is_body_name(under):
                 name = under
@@ -317,7 +343,7 @@ def _org_unit(doc: Document, line_no: int) -> str:
 
 def _tsv_header_columns(text: str) -> dict[str, int] | None:
     """Column roles of a tab header row with a 開催日 cell and a 回数 / 会議名 cell; else None."""
-    if "\t" not in text or re.search(r"\d", text):
+    if "\t" not in text or _DIGIT.search(text):
         return None
     cells = [c.replace(" ", "") for c in text.split("\t")]
     roles: dict[str, int] = {}
@@ -406,7 +432,7 @@ def _tsv_table(doc: Document, ex: Extraction, start_idx: int, roles: dict[str, i
                 label = normalize_name(" ".join(before)) or None
                 agenda = [" ".join(after)] if after else []
                 note = ""
-                held_as = re.search(r"書面開催|オンライン開催|WEB開催|ハイブリッド開催", " ".join(after))
+                held_as = _HELD_AS.search(" ".join(after))
                 fmt_text = held_as.group(0) if held_as else ""
             for on, until in dates:
                 s = Session(source_line=line.no, label=label, held_on=on, held_until=until,
@@ -549,13 +575,18 @@ def read_flow_table(doc: Document, lines: list, start: int) -> tuple[FlowTable, 
 
 # ----------------------------------------------------------------------------- alignment
 
+def _agenda_bigrams(table: FlowTable, city: str) -> frozenset[str]:
+    """The bigrams of all agendas of a table (what `_score` compares with each body)."""
+    return bigrams(" ".join(" ".join(s.agenda) for s in table.sessions), city)
+
+
 def _score(table: FlowTable, cand: Candidate, weights: dict[str, float], city: str,
-           nearest: bool) -> float:
+           nearest: bool, tb: frozenset[str] | None = None) -> float:
     """Agreement of a table with a body: shared agenda bigrams (rare ones weigh more, the
     body's own name counts triple), + 3 when the stated session count equals the rows,
-    + 1 for the nearest preceding heading."""
-    text = " ".join(" ".join(s.agenda) for s in table.sessions)
-    tb = bigrams(text, city)
+    + 1 for the nearest preceding heading. `tb`: the table's agenda bigrams, if known."""
+    if tb is None:
+        tb = _agenda_bigrams(table, city)
     name_b = bigrams(cand.name, city)
     desc_b = bigrams(cand.description, city)
     score = 0.0
@@ -589,8 +620,9 @@ def align(tables: list[FlowTable], cands: list[Candidate], city: str) -> list[Ca
     for i, t in enumerate(tables):
         before = [j for j, c in enumerate(cands) if c.anchor < t.header_line]
         near = before[-1] if before else None
+        tb = _agenda_bigrams(t, city)
         for j in before:
-            score[i][j] = _score(t, cands[j], weights, city, j == near)
+            score[i][j] = _score(t, cands[j], weights, city, j == near, tb)
     neg = (-1, 0.0)
     best = [[(0, 0.0)] * (m + 1) for _ in range(n + 1)]
     move = [[""] * (m + 1) for _ in range(n + 1)]
@@ -629,8 +661,10 @@ def _prose_sessions(doc: Document, ex: Extraction, cands: list[Candidate]) -> di
     """`(開催日 4.20、4.27、…)`: one session per date, body = nearest body heading above."""
     counts: dict[int, int] = {}
     for line in doc.lines:
+        if "開催日" not in line.text:  # `_PROSE_DATES` needs it: skip the regex on most lines
+            continue
         for m in _PROSE_DATES.finditer(line.text):
-            items = [x.strip() for x in re.split(r"[、,]", m.group(1)) if x.strip()]
+            items = [x.strip() for x in _COMMA_SPLIT.split(m.group(1)) if x.strip()]
             parsed = [(x, parse_range(x, doc.fiscal_year)) for x in items]
             if not any(p for _, p in parsed):
                 continue  # `(開催日 原則毎週火曜日)`: no dated sessions printed
@@ -669,7 +703,7 @@ def extract(doc: Document) -> Extraction:
     # 1. tab tables: the body is the nearest body heading above (OCR keeps tables in place).
     idx = 0
     while idx < len(lines):
-        roles = _tsv_header_columns(lines[idx].text)
+        roles = _tsv_header_columns(lines[idx].text) if "\t" in lines[idx].text else None
         if roles is None:
             idx += 1
             continue
@@ -690,8 +724,9 @@ def extract(doc: Document) -> Extraction:
     tables: list[FlowTable] = []
     k = 0
     while k < len(flat):
-        compact = flat[k].text.replace(" ", "")
-        if "\t" not in flat[k].text and _FLOW_HEADER.match(compact):
+        text = flat[k].text
+        if "\t" not in text and text.lstrip(" ")[:1] in _FLOW_HEADER_FIRST \
+                and _FLOW_HEADER.match(text.replace(" ", "")):
             try:
                 table, k = read_flow_table(doc, flat, k)
                 tables.append(table)
