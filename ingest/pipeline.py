@@ -12,6 +12,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from itertools import groupby
 from pathlib import Path
+from typing import Iterable
 
 from ingest import schema
 from ingest.document import Document, Extraction
@@ -171,26 +172,30 @@ def _entry_key(entry: ManifestEntry, code: str) -> str:
     return h.hexdigest()
 
 
-def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[dict[str, list[dict]] | None, Path | None, bool]:
+def _payload(tables: dict[str, list[dict]]) -> dict:
+    """One document's seed rows as CSV bodies (no header) and row counts, per seed."""
+    return {
+        "counts": {name: len(rows) for name, rows in tables.items()},
+        "csv": {name: csv_text(schema.ALL_SEEDS[name], rows, header=False)
+                for name, rows in tables.items()},
+    }
+
+
+def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[dict | None, Path | None, bool]:
+    """Ingest one document in a worker: (CSV payload or None when cached, cache file, hit)."""
     entry, manifest_dir, cache_dir, code = args
     cache_file = None
     if cache_dir is not None:
         cache_file = cache_dir / f"{entry.document_id}-{_entry_key(entry, code)[:24]}.json"
         if cache_file.exists():
             return None, cache_file, True
-    tables = document_tables(entry, manifest_dir)
+    payload = _payload(document_tables(entry, manifest_dir))
     if cache_file is not None:
-        # Cache the CSV text per seed, so a cache hit reproduces the seeds byte for byte.
-        payload = {
-            "counts": {name: len(rows) for name, rows in tables.items()},
-            "csv": {name: csv_text(schema.ALL_SEEDS[name], rows, header=False)
-                    for name, rows in tables.items()},
-        }
+        # The cache holds the CSV text itself, so a cache hit reproduces the seeds byte for byte.
         tmp = cache_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
         tmp.replace(cache_file)
-        return None, cache_file, False
-    return tables, None, False
+    return payload, cache_file, False
 
 
 def run_ingest(manifest: Path, seeds_dir: Path, cache_dir: Path | None = None,
@@ -204,43 +209,51 @@ def run_ingest(manifest: Path, seeds_dir: Path, cache_dir: Path | None = None,
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
     work = [(e, manifest.parent, cache_dir, code) for e in entries]
+    acks = read_acknowledgements(manifest.parent / ACK_FILE)
     if jobs > 1 and len(entries) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_process, work, chunksize=max(1, len(work) // (jobs * 8))))
+            # Ordered and lazy: seeds are written while the workers go on with later documents.
+            results = pool.map(_process, work, chunksize=max(1, len(work) // (jobs * 8)))
+            counts, reused = _write(seeds_dir, results)
     else:
-        results = [_process(w) for w in work]
-    reused = sum(1 for _, _, hit in results if hit)
-    acks = read_acknowledgements(manifest.parent / ACK_FILE)
-    counts = _write(seeds_dir, results)
+        counts, reused = _write(seeds_dir, map(_process, work))
     counts["raw_acknowledged_mismatches"] = write_seeds(
         seeds_dir, {"raw_acknowledged_mismatches": (schema.ACK_COLUMNS, acks)})["raw_acknowledged_mismatches"]
     return {"documents": len(entries), "reused": reused, "rows": counts}
 
 
-def _write(seeds_dir: Path, results) -> dict[str, int]:
-    """Assemble per-document results into seed files (streaming from the cache when used)."""
-    if all(tables is not None for tables, _, _ in results):
-        merged: dict[str, list[dict]] = {name: [] for name in schema.ALL_SEEDS}
-        for tables, _, _ in results:
-            for name, rows in tables.items():
-                merged[name].extend(rows)
-        return write_seeds(seeds_dir, {n: (schema.ALL_SEEDS[n], merged[n]) for n in merged})
+def _write(seeds_dir: Path, results: Iterable[tuple[dict | None, Path | None, bool]]
+           ) -> tuple[dict[str, int], int]:
+    """Stream per-document results, in manifest order, into the seed files.
+
+    Everything goes to `.<seed>.csv.tmp` files that replace the seeds only after the last
+    document was read: a document that fails (IngestError from a worker) leaves the seeds
+    already in place untouched, and the temporary files are removed.
+    """
     seeds_dir.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {}
+    tmp_paths = {name: seeds_dir / f".{name}.csv.tmp" for name in schema.ALL_SEEDS}
+    counts = {name: 0 for name in schema.ALL_SEEDS}
+    reused = 0
     handles = {}
     try:
         for name, columns in schema.ALL_SEEDS.items():
-            handles[name] = open(seeds_dir / f".{name}.csv.tmp", "w", encoding="utf-8", newline="")
+            handles[name] = open(tmp_paths[name], "w", encoding="utf-8", newline="")
             handles[name].write(",".join(columns) + "\n")
-            counts[name] = 0
-        for _, cache_file, _ in results:
-            payload = json.loads(cache_file.read_text(encoding="utf-8"))
+        for payload, cache_file, hit in results:
+            reused += hit
+            if payload is None:
+                payload = json.loads(cache_file.read_text(encoding="utf-8"))
             for name, body in payload["csv"].items():
                 handles[name].write(body)
                 counts[name] += payload["counts"][name]
-    finally:
+    except BaseException:
         for fh in handles.values():
             fh.close()
-    for name in schema.ALL_SEEDS:
-        (seeds_dir / f".{name}.csv.tmp").replace(seeds_dir / f"{name}.csv")
-    return counts
+        for path in tmp_paths.values():
+            path.unlink(missing_ok=True)
+        raise
+    for fh in handles.values():
+        fh.close()
+    for name, path in tmp_paths.items():
+        path.replace(seeds_dir / f"{name}.csv")
+    return counts, reused
