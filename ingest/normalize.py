@@ -27,12 +27,17 @@ def normalize_line(raw: str) -> str:
 
     Tabs are table-cell separators in the OCR/Markdown layout, so they survive; runs of spaces
     are collapsed to one because in the PDF-flow layout a single space is the only cell marker.
+    """
+    return _apply_rules(unicodedata.normalize("NFKC", raw.rstrip("\r\n")))
+
+
+def _apply_rules(text: str) -> str:
+    """The explicit rules, on text that is already NFKC.
 
     Each rule runs only when the line holds the characters it needs (a plain substring test is
     far cheaper than a regex scan, and most lines trigger none of the rules). NFKC has already
     turned U+3000 into a plain space, so only `"  "` can start a run of spaces.
     """
-    text = unicodedata.normalize("NFKC", raw.rstrip("\r\n"))
     if "\u2212" in text:
         text = text.replace("\u2212", "-")
     if "△" in text or "▲" in text:
@@ -50,18 +55,22 @@ def normalize_line(raw: str) -> str:
 
 
 def normalize_lines(raw_text: str) -> list[tuple[int, str]]:
-    """Split decoded text into (1-based line number, normalized text) pairs, keeping every line."""
-    lines = raw_text.split("\n")
+    """Split decoded text into (1-based line number, normalized text) pairs, keeping every line.
+
+    NFKC runs once over the whole text (it never creates, removes or composes across a line
+    break, so the lines and their numbers are the raw ones); the rules then run per line.
+    """
+    lines = unicodedata.normalize("NFKC", raw_text).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     # Reports repeat many lines verbatim (blank lines, page furniture, ruled table rows):
-    # normalizing each distinct line once per document does the same work in about half the calls.
+    # applying the rules to each distinct line once per document halves the calls.
     seen: dict[str, str] = {}
     out = []
     for i, line in enumerate(lines, start=1):
         text = seen.get(line)
         if text is None:
-            text = seen[line] = normalize_line(line)
+            text = seen[line] = _apply_rules(line.rstrip("\r"))
         out.append((i, text))
     return out
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from itertools import groupby
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ingest import schema
 from ingest.document import Document, Extraction
@@ -212,14 +212,27 @@ def run_ingest(manifest: Path, seeds_dir: Path, cache_dir: Path | None = None,
     acks = read_acknowledgements(manifest.parent / ACK_FILE)
     if jobs > 1 and len(entries) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            # Ordered and lazy: seeds are written while the workers go on with later documents.
-            results = pool.map(_process, work, chunksize=max(1, len(work) // (jobs * 8)))
-            counts, reused = _write(seeds_dir, results)
+            counts, reused = _write(seeds_dir, _bounded_map(pool, _process, work, jobs * 4))
     else:
         counts, reused = _write(seeds_dir, map(_process, work))
     counts["raw_acknowledged_mismatches"] = write_seeds(
         seeds_dir, {"raw_acknowledged_mismatches": (schema.ACK_COLUMNS, acks)})["raw_acknowledged_mismatches"]
     return {"documents": len(entries), "reused": reused, "rows": counts}
+
+
+def _bounded_map(pool: ProcessPoolExecutor, fn, items: list, window: int) -> Iterator:
+    """`pool.map` in order, but with at most `window` documents in flight.
+
+    Seeds are written while the workers go on with later documents, and finished results never
+    pile up in memory: the ingest's memory stays flat in the number of documents.
+    """
+    pending: deque = deque()
+    for item in items:
+        if len(pending) >= window:
+            yield pending.popleft().result()
+        pending.append(pool.submit(fn, item))
+    while pending:
+        yield pending.popleft().result()
 
 
 def _write(seeds_dir: Path, results: Iterable[tuple[dict | None, Path | None, bool]]

@@ -40,3 +40,17 @@ def test_normalize_lines_keeps_every_line_number():
 ])
 def test_normalize_name(raw, expected):
     assert normalize_name(raw) == expected
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20), max_size=8))
+def test_whole_text_normalization_equals_line_by_line(raw_lines):
+    """normalize_lines runs NFKC once over the text; it must equal NFKC line by line."""
+    raw_lines = [line.replace("\n", " ").replace("\r", " ") for line in raw_lines]
+    text = "\n".join(raw_lines)
+    parts = text.split("\n")
+    if parts and parts[-1] == "":
+        parts.pop()  # a final line break ends the last line; it does not open another
+    assert normalize_lines(text) == [(i + 1, normalize_line(line)) for i, line in enumerate(parts)]
