@@ -23,7 +23,7 @@ from ingest.manifest import ManifestEntry, read_manifest
 from ingest.numbers import figure_tokens
 from ingest.seeds import csv_text, write_seeds
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 ACK_FILE = "acknowledged_mismatches.csv"
 
 
@@ -172,28 +172,42 @@ def _entry_key(entry: ManifestEntry, code: str) -> str:
     return h.hexdigest()
 
 
-def _payload(tables: dict[str, list[dict]]) -> dict:
-    """One document's seed rows as CSV bodies (no header) and row counts, per seed."""
-    return {
-        "counts": {name: len(rows) for name, rows in tables.items()},
-        "csv": {name: csv_text(schema.ALL_SEEDS[name], rows, header=False)
-                for name, rows in tables.items()},
-    }
+def _payload(tables: dict[str, list[dict]]) -> bytes:
+    """One document's seed rows as one blob: a JSON header line, then the UTF-8 CSV bodies.
+
+    The header holds each seed's row count and body length in bytes. The blob is what the
+    cache file holds and what a worker hands to the main process: the main process only
+    slices it into the seed files, without decoding, re-encoding or unpickling row data.
+    """
+    bodies = {name: csv_text(schema.ALL_SEEDS[name], rows, header=False).encode("utf-8")
+              for name, rows in tables.items()}
+    header = {name: [len(tables[name]), len(body)] for name, body in bodies.items()}
+    return json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n" + b"".join(bodies.values())
 
 
-def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[dict | None, Path | None, bool]:
-    """Ingest one document in a worker: (CSV payload or None when cached, cache file, hit)."""
+def _payload_parts(blob: bytes) -> Iterator[tuple[str, int, memoryview]]:
+    """(seed, rows, CSV body) of a `_payload` blob, in the order they were written."""
+    end = blob.index(b"\n")
+    view = memoryview(blob)
+    pos = end + 1
+    for name, (rows, size) in json.loads(blob[:end]).items():
+        yield name, rows, view[pos:pos + size]
+        pos += size
+
+
+def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[bytes | None, Path | None, bool]:
+    """Ingest one document in a worker: (payload blob or None when cached, cache file, hit)."""
     entry, manifest_dir, cache_dir, code = args
     cache_file = None
     if cache_dir is not None:
-        cache_file = cache_dir / f"{entry.document_id}-{_entry_key(entry, code)[:24]}.json"
+        cache_file = cache_dir / f"{entry.document_id}-{_entry_key(entry, code)[:24]}.seeds"
         if cache_file.exists():
             return None, cache_file, True
     payload = _payload(document_tables(entry, manifest_dir))
     if cache_file is not None:
-        # The cache holds the CSV text itself, so a cache hit reproduces the seeds byte for byte.
+        # The cache holds the CSV bytes themselves, so a hit reproduces the seeds byte for byte.
         tmp = cache_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        tmp.write_bytes(payload)
         tmp.replace(cache_file)
     return payload, cache_file, False
 
@@ -235,7 +249,7 @@ def _bounded_map(pool: ProcessPoolExecutor, fn, items: list, window: int) -> Ite
         yield pending.popleft().result()
 
 
-def _write(seeds_dir: Path, results: Iterable[tuple[dict | None, Path | None, bool]]
+def _write(seeds_dir: Path, results: Iterable[tuple[bytes | None, Path | None, bool]]
            ) -> tuple[dict[str, int], int]:
     """Stream per-document results, in manifest order, into the seed files.
 
@@ -250,15 +264,15 @@ def _write(seeds_dir: Path, results: Iterable[tuple[dict | None, Path | None, bo
     handles = {}
     try:
         for name, columns in schema.ALL_SEEDS.items():
-            handles[name] = open(tmp_paths[name], "w", encoding="utf-8", newline="")
-            handles[name].write(",".join(columns) + "\n")
+            handles[name] = open(tmp_paths[name], "wb")
+            handles[name].write((",".join(columns) + "\n").encode("utf-8"))
         for payload, cache_file, hit in results:
             reused += hit
             if payload is None:
-                payload = json.loads(cache_file.read_text(encoding="utf-8"))
-            for name, body in payload["csv"].items():
+                payload = cache_file.read_bytes()
+            for name, rows, body in _payload_parts(payload):
                 handles[name].write(body)
-                counts[name] += payload["counts"][name]
+                counts[name] += rows
     except BaseException:
         for fh in handles.values():
             fh.close()
