@@ -27,8 +27,7 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
     except OSError as exc:
         raise IngestError(str(path), f"cannot read: {exc.strerror}") from None
     text, used = decode_bytes(data, str(path), encoding)
-    normalized = normalize_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [Line(no, t) for no, t in normalized]
+    lines = normalize_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not any(line.text for line in lines):
         raise IngestError(str(path), "empty document (no text)")
     layout = detect_layout(lines)

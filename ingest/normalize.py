@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import count
+
+from ingest.document import Line
 
 # △ / ▲ (and U+2212 MINUS SIGN) before a number mean "negative"; a layout space may follow.
 _NEGATIVE = re.compile(r"[△▲\u2212]\s?(?=\d)")
@@ -54,25 +57,22 @@ def _apply_rules(text: str) -> str:
     return text.strip(" ")
 
 
-def normalize_lines(raw_text: str) -> list[tuple[int, str]]:
-    """Split decoded text into (1-based line number, normalized text) pairs, keeping every line.
+def normalize_lines(raw_text: str) -> list[Line]:
+    """Split decoded text into `Line`s (1-based line number, normalized text), keeping every line.
 
     NFKC runs once over the whole text (it never creates, removes or composes across a line
-    break, so the lines and their numbers are the raw ones); the rules then run per line.
+    break, so the lines and their numbers are the raw ones); the rules then run once per
+    distinct line, because reports repeat many lines verbatim (blank lines, page furniture,
+    ruled table rows). The lines are built with C-level `map`/`zip`: a document has thousands.
     """
     lines = unicodedata.normalize("NFKC", raw_text).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    # Reports repeat many lines verbatim (blank lines, page furniture, ruled table rows):
-    # applying the rules to each distinct line once per document halves the calls.
-    seen: dict[str, str] = {}
-    out = []
-    for i, line in enumerate(lines, start=1):
-        text = seen.get(line)
-        if text is None:
-            text = seen[line] = _apply_rules(line.rstrip("\r"))
-        out.append((i, text))
-    return out
+    rules = {line: _apply_rules(line.rstrip("\r")) for line in dict.fromkeys(lines)}
+    return list(map(_new_line, zip(count(1), map(rules.__getitem__, lines))))
+
+
+_new_line = partial(tuple.__new__, Line)
 
 
 # OCR misreads found in the corpus (DOMAIN.md): corrected in names, never in the raw text.
