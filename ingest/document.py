@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Callable, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 
 class Line(NamedTuple):
@@ -44,6 +46,17 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     owner: dict[int, str] = field(default_factory=dict)  # line number -> owning section id
     _by_id: dict[str, Section] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, key: str, compute: Callable[["Document"], T]) -> T:
+        """`compute(self)`, worked out once per document and shared by every caller.
+
+        For readings more than one extractor needs (the bond tables are read by `bonds` and
+        consulted by `funds`): the result must be treated as read-only by its callers.
+        """
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        return self._derived[key]  # type: ignore[return-value]
 
     def section_at(self, line_no: int) -> Section | None:
         """The innermost section whose span holds `line_no` (the section that owns the line)."""
@@ -60,8 +73,8 @@ class Document:
 
     def find(self, needle: str, start: int = 1) -> int | None:
         """Line number of the first line at or after `start` whose text contains `needle`."""
-        for line in self.lines:
-            if line.no >= start and needle in line.text:
+        for line in self.lines[max(start, 1) - 1:]:  # lines[i] is line i + 1
+            if needle in line.text:
                 return line.no
         return None
 

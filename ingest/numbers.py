@@ -55,6 +55,8 @@ def to_yen(value: Decimal | int | None, unit: str) -> int | None:
     scale = UNIT_SCALE.get(unit)
     if scale is None:
         raise ValueError(f"unknown money unit {unit!r}")
+    if type(value) is int:  # exact already: the Decimal round trip would change nothing
+        return value * scale
     return int(Decimal(value) * scale)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
@@ -36,7 +37,7 @@ def format_value(value) -> str:
 
 # Characters that make the csv module quote a field: with QUOTE_MINIMAL, the delimiter, the
 # quote character and the characters of the line terminator (`\n`; a lone `\r` is not quoted).
-_SPECIAL = (",", '"', "\n")
+_NEEDS_QUOTES = re.compile('[,"\n]')
 
 
 def _column_text(values: tuple) -> list[str] | tuple[str, ...]:
@@ -55,13 +56,13 @@ def _column_text(values: tuple) -> list[str] | tuple[str, ...]:
     else:
         cells = ["" if v is None else v if type(v) is str else format_value(v) for v in values]
     joined = "\x00".join(cells)
-    if not any(ch in joined for ch in _SPECIAL):
+    if not _NEEDS_QUOTES.search(joined):
         return cells
     return [_quoted(c) for c in cells]
 
 
 def _quoted(cell: str) -> str:
-    if any(ch in cell for ch in _SPECIAL):
+    if _NEEDS_QUOTES.search(cell):
         return '"' + cell.replace('"', '""') + '"'
     return cell
 

@@ -362,6 +362,11 @@ def _apply_rates(issue: _Issue, tokens: list[str], line_no: int) -> None:
 
 
 def parse_bond_accounts(doc: Document) -> list[AccountBonds]:
+    """Every account block of the `地方債の状況` section, read once per document (read-only)."""
+    return doc.derived("bonds.accounts", _parse_bond_accounts)
+
+
+def _parse_bond_accounts(doc: Document) -> list[AccountBonds]:
     """Read every account block of a `地方債の状況` section (PDF flow or tab layout).
 
     The state machine: per account, phase `issues` reads issue lines (`purpose amount date

@@ -137,8 +137,8 @@ def _extract_revision_history(doc: Document, ex: Extraction) -> None:
     """Every table headed 議決年月日 … 予算現額 (one per document in practice)."""
     start = 1
     while True:
-        header = next((ln.no for ln in doc.lines if ln.no >= start and "議決年月日" in ln.text
-                       and "予算現額" in ln.text), None)
+        header = next((ln.no for ln in doc.lines[start - 1:]  # lines[i] is line i + 1
+                       if "議決年月日" in ln.text and "予算現額" in ln.text), None)
         if header is None:
             return
         start = _read_revision_table(doc, ex, header) + 1
