@@ -23,6 +23,7 @@ _SPLIT_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,2})\.\s?(\d) (\d)(?![\d,.]|\s?[äº
 # "6 . 9" (space before the point, as in some OCR'd date columns) -> "6.9"
 _SPACE_POINT = re.compile(r"(?<=\d) \.\s?(?=\d)")
 _MULTI_SPACE = re.compile(r"[ \u3000]{2,}")
+_NAME_SPACES = re.compile(r"[ \u3000]+")
 
 
 def normalize_line(raw: str) -> str:
@@ -95,7 +96,9 @@ def normalize_name(text: str) -> str:
     for wrong, right in OCR_FIXES.items():
         text = text.replace(wrong, right)
     text = text.lstrip("#ãƒ» ").strip()
-    tokens = [t for t in re.split(r"[ \u3000]+", text) if t]
+    if " " not in text and "\u3000" not in text:  # one word: nothing to join
+        return text
+    tokens = [t for t in _NAME_SPACES.split(text) if t]
     if not tokens:
         return ""
     parts = [tokens[0]]

@@ -81,8 +81,9 @@ def unit_statement(line: str) -> list[str] | None:
     return [u.strip() for u in re.split(r"[、,]", m.group(1)) if u.strip()]
 
 # Numbers that are labels, not figures: ordinals (第3回, (1)), era years (令和3年), dates (4月1日).
-_LABEL_BEFORE = re.compile(r"(?:第|令和|平成|昭和|No\.|\()\s*$")
-_LABEL_AFTER = re.compile(r"^\s*(?:年|月|日|号|期|次|条|\)|位)")
+# (Compared with the token's neighbours with surrounding whitespace stripped.)
+_LABEL_BEFORE = ("第", "令和", "平成", "昭和", "No.", "(")
+_LABEL_AFTER = frozenset("年月日号期次条)位")
 
 
 _ANY_DIGIT = re.compile(r"\d")
@@ -90,8 +91,7 @@ _PAGE_NUMBER = re.compile(r"^-\s*\d+\s*-$")
 _HEADING_ORDINAL = re.compile(r"^#*\s*\d{1,2}\s")
 _MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 # Month.day and month/day date parts next to a range mark or a slash are dates, not figures.
-_DATE_NEIGHBOUR_BEFORE = re.compile(r"[~～〜/]\s*$")
-_DATE_NEIGHBOUR_AFTER = re.compile(r"^\s*[~～〜/]")
+_DATE_MARKS = ("~", "～", "〜", "/")
 
 
 def _is_month_header(numbers: list[str]) -> bool:
@@ -113,6 +113,8 @@ _ORDINAL = re.compile(r"(?:^|(?<=[\t ]))(\d{1,2}) (?=[^\d\s])")
 def _spaced_dates(line: str) -> set[int]:
     """Start offsets of both numbers of each `M. D` date."""
     out: set[int] = set()
+    if ". " not in line:  # the form needs it: skips the scan on most lines
+        return out
     for m in _SPACED_DATE.finditer(line):
         if 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
             out.update((m.start(1), m.start(2)))
@@ -125,8 +127,10 @@ def _list_ordinals(line: str, matches) -> set[int]:
     A run 1, 2, 3 … of small numbers each followed by text is a numbered list, the first one
     opening a cell (line start or after a tab); its numbers are labels, not figures.
     """
-    starts = [m for m in _ORDINAL.finditer(line)]
     out: set[int] = set()
+    if " " not in line:  # an item number is followed by a space
+        return out
+    starts = [m for m in _ORDINAL.finditer(line)]
     expected = 1
     for m in starts:
         if int(m.group(1)) == expected and (expected > 1 or m.start() == 0
@@ -157,10 +161,11 @@ def figure_tokens(line: str, heading: bool = False) -> tuple[str, ...]:
         if m.start() in labels:
             continue
         # Only the neighbourhood decides (and keeps a megabyte-long line linear).
-        before, after = line[max(0, m.start() - 16): m.start()], line[m.end(): m.end() + 16]
-        if _LABEL_BEFORE.search(before) or _LABEL_AFTER.match(after):
+        before = line[max(0, m.start() - 16): m.start()].rstrip()
+        after = line[m.end(): m.end() + 16].lstrip()
+        if before.endswith(_LABEL_BEFORE) or (after and after[0] in _LABEL_AFTER):
             continue
-        if _DATE_NEIGHBOUR_BEFORE.search(before) or _DATE_NEIGHBOUR_AFTER.match(after):
+        if before.endswith(_DATE_MARKS) or (after and after[0] in _DATE_MARKS):
             continue
         if heading and i == 0 and _HEADING_ORDINAL.match(line):
             continue

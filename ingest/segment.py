@@ -64,9 +64,8 @@ def classify(text: str) -> _Candidate | None:
     s = text.lstrip("#").strip()
     if not s or len(s) > 90:
         return None
-    name = normalize_name(s)
     tokens = s.split(" ")
-    if all(_ORG.match(normalize_name(t)) for t in tokens) and len(tokens) <= 3:
+    if len(tokens) <= 3 and all(_ORG.match(normalize_name(t)) for t in tokens):
         first = normalize_name(tokens[0])
         if first.endswith("本部"):  # 推進本部 etc. are bodies, not departments
             return None
