@@ -107,7 +107,6 @@ def _is_month_header(numbers: list[str]) -> bool:
 
 # `6. 8` (month. day, a space after the point) is how the OCR prints dates in date columns.
 _SPACED_DATE = re.compile(r"(?<![\d.,])(\d{1,2})\. (\d{1,2})(?![\d,]|\.\d)")
-_ORDINAL = re.compile(r"(?:^|(?<=[\t ]))(\d{1,2}) (?=[^\d\s])")
 
 
 def _spaced_dates(line: str) -> set[int]:
@@ -130,12 +129,22 @@ def _list_ordinals(line: str, matches) -> set[int]:
     out: set[int] = set()
     if " " not in line:  # an item number is followed by a space
         return out
-    starts = [m for m in _ORDINAL.finditer(line)]
+    # An item number is a number token of one or two digits after a tab, a space or the line
+    # start, then a space and text: read off the tokens already found, not by a second scan.
+    size = len(line)
     expected = 1
-    for m in starts:
-        if int(m.group(1)) == expected and (expected > 1 or m.start() == 0
-                                            or line[m.start() - 1] == "\t"):
-            out.add(m.start(1))
+    for m in matches:
+        start, end = m.span()
+        if end - start > 2 or end + 1 >= size or line[end] != " ":
+            continue
+        if start and line[start - 1] not in "\t ":
+            continue
+        after = line[end + 1]
+        if after.isdecimal() or after.isspace() or not line[start:end].isdecimal():
+            continue
+        if int(line[start:end]) == expected and (expected > 1 or start == 0
+                                                 or line[start - 1] == "\t"):
+            out.add(start)
             expected += 1
     return out
 

@@ -58,6 +58,25 @@ def _heading_text_ok(text: str) -> bool:
     return "\t" not in text and not _BARE_NUMBER.search(text)
 
 
+_ORG_LAST = frozenset("部課係室")
+
+
+def _numbered_forms(first: str) -> tuple[tuple[str, re.Pattern], ...]:
+    """The numbered heading forms a line starting with `first` can have (each form has its own
+    first character: 第, `(`, a digit, a kana, a Latin letter), in the order they are tried."""
+    if first == "第":
+        return (("dai", _DAI),)
+    if first == "(":
+        return (("paren_num", _PAREN_NUM), ("paren_kana", _PAREN_KANA))
+    if first.isdecimal():  # what `\d` matches
+        return (("num", _NUM),)
+    if first in KANA_SEQ:
+        return (("kana", _KANA),)
+    if "a" <= first <= "z":
+        return (("latin", _LATIN),)
+    return ()
+
+
 @lru_cache(maxsize=65536)
 def classify(text: str) -> _Candidate | None:
     """The heading form of a normalized line, or None. Sequence is checked by the caller."""
@@ -65,7 +84,9 @@ def classify(text: str) -> _Candidate | None:
     if not s or len(s) > 90:
         return None
     tokens = s.split(" ")
-    if len(tokens) <= 3 and all(_ORG.match(normalize_name(t)) for t in tokens):
+    # The last character test is a cheap necessary condition: names end in 部/課/係/室.
+    if (len(tokens) <= 3 and all(t.rstrip()[-1:] in _ORG_LAST for t in tokens)
+            and all(_ORG.match(normalize_name(t)) for t in tokens)):
         first = normalize_name(tokens[0])
         if first.endswith("本部"):  # 推進本部 etc. are bodies, not departments
             return None
@@ -73,8 +94,7 @@ def classify(text: str) -> _Candidate | None:
         if first.endswith("公室"):
             kind = "division"
         return _Candidate(kind, 0, "", " ".join(normalize_name(t) for t in tokens))
-    for kind, pattern in (("dai", _DAI), ("paren_num", _PAREN_NUM), ("paren_kana", _PAREN_KANA),
-                          ("num", _NUM), ("kana", _KANA), ("latin", _LATIN)):
+    for kind, pattern in _numbered_forms(s[0]):
         m = pattern.match(s)
         if m and _heading_text_ok(m.group(2)):
             number = m.group(1)
