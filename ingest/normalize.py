@@ -80,8 +80,12 @@ _new_line = partial(tuple.__new__, Line)
 OCR_FIXES = {"企圖": "企画", "參圖": "参画", "參画": "参画"}
 
 
+_ASCII_WORD = re.compile(r"[A-Za-z0-9:&.\-_/]{2,}")
+
+
 def _is_ascii_word(token: str) -> bool:
-    return len(token) >= 2 and all(c.isascii() and (c.isalnum() or c in ":&.-_/") for c in token)
+    """Two or more ASCII letters, digits or `:&.-_/` (the ASCII `isalnum` is `[A-Za-z0-9]`)."""
+    return token.isascii() and _ASCII_WORD.fullmatch(token) is not None
 
 
 @lru_cache(maxsize=65536)
