@@ -324,8 +324,8 @@ def machine() -> dict:
             "python": platform.python_version(), "python_executable": os.path.realpath(sys.executable),
             "duckdb": duckdb.__version__,
             "dbt_core": version("dbt-core"), "dbt_duckdb": version("dbt-duckdb"),
-            "note": "a shared virtual machine: timings vary by up to a third from run to run; "
-                    "floor and ingest are each the best of 3 runs, dbt a single run"}
+            "note": "a shared virtual machine whose speed drifts by up to a third within minutes: "
+                    "floor and ingest are measured in back-to-back rounds, dbt once"}
 
 
 # ----------------------------------------------------------------------------- main
