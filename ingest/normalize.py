@@ -97,8 +97,9 @@ def normalize_name(text: str) -> str:
     stays readable), because that is the only place a printed space carries meaning in a name.
     """
     text = unicodedata.normalize("NFKC", text).replace("\t", " ").strip()
-    for wrong, right in OCR_FIXES.items():
-        text = text.replace(wrong, right)
+    if "圖" in text or "參" in text:  # every misread in OCR_FIXES holds one of the two
+        for wrong, right in OCR_FIXES.items():
+            text = text.replace(wrong, right)
     text = text.lstrip("#・ ").strip()
     if " " not in text and "\u3000" not in text:  # one word: nothing to join
         return text

@@ -92,6 +92,8 @@ _HEADING_ORDINAL = re.compile(r"^#*\s*\d{1,2}\s")
 _MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 # Month.day and month/day date parts next to a range mark or a slash are dates, not figures.
 _DATE_MARKS = ("~", "～", "〜", "/")
+_MARKS_BEFORE = _LABEL_BEFORE + _DATE_MARKS
+_MARKS_AFTER = _LABEL_AFTER | frozenset(_DATE_MARKS)
 
 
 def _is_month_header(numbers: list[str]) -> bool:
@@ -162,21 +164,23 @@ def figure_tokens(line: str, heading: bool = False) -> tuple[str, ...]:
     if not _ANY_DIGIT.search(line) or _PAGE_NUMBER.match(line.strip()):
         return ()
     matches = list(_TOKEN.finditer(line))
-    if _is_month_header([m.group(0) for m in matches]):
+    if not matches or (len(matches) >= 6 and _is_month_header([m.group() for m in matches])):
         return ()
     labels = _list_ordinals(line, matches) | _spaced_dates(line)
     found = []
     for i, m in enumerate(matches):
-        if m.start() in labels:
+        start, end = m.span()
+        if start in labels:
             continue
-        # Only the neighbourhood decides (and keeps a megabyte-long line linear).
-        before = line[max(0, m.start() - 16): m.start()].rstrip()
-        after = line[m.end(): m.end() + 16].lstrip()
-        if before.endswith(_LABEL_BEFORE) or (after and after[0] in _LABEL_AFTER):
+        # Only the neighbourhood decides (and keeps a megabyte-long line linear): a label
+        # word or a date mark right before the number, a counter of labels or a date mark
+        # right after it, whitespace between them ignored.
+        if line[max(0, start - 16): start].rstrip().endswith(_MARKS_BEFORE):
             continue
-        if before.endswith(_DATE_MARKS) or (after and after[0] in _DATE_MARKS):
+        after = line[end: end + 16].lstrip()
+        if after and after[0] in _MARKS_AFTER:
             continue
         if heading and i == 0 and _HEADING_ORDINAL.match(line):
             continue
-        found.append(m.group(0))
+        found.append(m.group())
     return tuple(found)

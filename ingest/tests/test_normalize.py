@@ -54,3 +54,11 @@ def test_whole_text_normalization_equals_line_by_line(raw_lines):
     if parts and parts[-1] == "":
         parts.pop()  # a final line break ends the last line; it does not open another
     assert normalize_lines(text) == [(i + 1, normalize_line(line)) for i, line in enumerate(parts)]
+
+
+def test_every_ocr_fix_holds_a_mark_normalize_name_looks_for():
+    """`normalize_name` applies OCR_FIXES only to names holding 圖 or 參 (a cheap test first)."""
+    from ingest.normalize import OCR_FIXES
+
+    assert all("圖" in wrong or "參" in wrong for wrong in OCR_FIXES)
+    assert normalize_name("企圖 課") == "企画課"
