@@ -226,6 +226,7 @@ def find_candidates(doc: Document, city: str) -> list[Candidate]:
     """Every heading that names a body, or under which a body is named."""
     lines = [ln for ln in doc.lines if ln.text]
     out: list[Candidate] = []
+    ends: dict[int, bool] = {}  # line index -> whether a description stops there (asked often)
     for idx, line in enumerate(lines):
         if "\t" in line.text:
             continue
@@ -236,12 +237,16 @@ def find_candidates(doc: Document, city: str) -> list[Candidate]:
         desc_parts: list[str] = []
         desc_line = line.no
         first_after: str | None = None
-        for nxt in lines[idx + 1: idx + 10]:
+        for k in range(idx + 1, min(idx + 10, len(lines))):
+            nxt = lines[k]
             t = nxt.text
             if _PAGE_FURNITURE.match(t):
                 continue
-            if ("\t" in t or classify(t) is not None or _is_table_header(t)
-                    or _ROW_LABEL.match(t) or _DATE_START.match(t)):
+            stop = ends.get(k)
+            if stop is None:
+                stop = ends[k] = bool("\t" in t or classify(t) is not None or _is_table_header(t)
+                                      or _ROW_LABEL.match(t) or _DATE_START.match(t))
+            if stop:
                 break
             if first_after is None:
                 first_after = t
@@ -277,6 +282,8 @@ def _body_in_prose(desc: str, city: str) -> str:
         if is_body_name(name):
             return name
     text = desc.replace(city, "") if city else desc
+    if "会" not in text and "本部" not in text:  # every body word `_PROSE_BODY` ends with has one
+        return ""
     for m in _PROSE_BODY.finditer(text):
         name = clean_body_name(m.group(0), city)
         if is_body_name(name) and len(name) >= 4:
