@@ -81,8 +81,8 @@ _PROSE_DATES = re.compile(r"[(]開催日\s*([^)]*)[)]")
 # A wrapped PDF line is at least this long: a shorter line ended its cell.
 WRAP_WIDTH = 22
 
-_CJK_LED = re.compile(r"(?=([\u4e00-\u9fffァ-ヺ][^ ]))")
-_CJK_ENDED = re.compile(r"(?=([^ ][\u4e00-\u9fffァ-ヺ]))")
+# Overlapping pairs of characters without a space with a kanji/katakana first or second.
+_CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fffァ-ヺ][^ ]|[^ ][\u4e00-\u9fffァ-ヺ]))")
 _LETTER = re.compile(r"[^\W\d_]")
 _BIGRAM_NOISE = re.compile(r"[\d\s,.・、。()「」【】]+")
 _WS = re.compile(r"\s+")
@@ -174,8 +174,7 @@ def bigrams(text: str, city: str) -> frozenset[str]:
     """Character bigrams carrying meaning (at least one kanji/katakana), digits dropped."""
     t = text.replace(city, " ") if city else text
     t = _BIGRAM_NOISE.sub(" ", t)  # every whitespace character becomes a plain space
-    # overlapping pairs without a space: those led by a CJK character, and those ending in one
-    return frozenset(_CJK_LED.findall(t)) | frozenset(_CJK_ENDED.findall(t))
+    return frozenset(_CJK_PAIR.findall(t))  # one scan: a pair is found at its start
 
 
 def in_fiscal_year(day: date, fiscal_year: int) -> bool:
