@@ -198,6 +198,20 @@ def _payload_parts(blob: bytes) -> Iterator[tuple[str, int, memoryview]]:
         pos += size
 
 
+def _blob_ok(blob: bytes) -> bool:
+    """Whether a cache file holds a whole `_payload` blob: a readable header for every seed and
+    exactly the bytes it announces (a damaged file is re-ingested, never trusted)."""
+    end = blob.find(b"\n")
+    if end < 0:
+        return False
+    try:
+        header = json.loads(blob[:end])
+        sizes = [size for rows, size in header.values()]
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return set(header) == set(schema.ALL_SEEDS) and end + 1 + sum(sizes) == len(blob)
+
+
 def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[bytes | None, Path | None, bool]:
     """Ingest one document in a worker: (payload blob or None when cached, cache file, hit)."""
     entry, manifest_dir, cache_dir, code = args
@@ -205,7 +219,9 @@ def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[bytes 
     if cache_dir is not None:
         cache_file = cache_dir / f"{entry.document_id}-{_entry_key(entry, code)[:24]}.seeds"
         if cache_file.exists():
-            return None, cache_file, True
+            if _blob_ok(cache_file.read_bytes()):
+                return None, cache_file, True
+            cache_file.unlink()  # damaged (a disk error, an edit): read the document again
     payload = _payload(document_tables(entry, manifest_dir))
     if cache_file is not None:
         # The cache holds the CSV bytes themselves, so a hit reproduces the seeds byte for byte.

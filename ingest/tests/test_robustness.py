@@ -188,6 +188,23 @@ def test_rebuild_from_the_same_inputs_is_byte_identical(tmp_path):
     assert seed_files(warm) == seed_files(first)
 
 
+def test_a_damaged_cache_file_is_read_again_not_trusted(tmp_path):
+    """Cache files hold seed bytes: a truncated or garbled one must not reach the seeds."""
+    manifest = RAW / "manifest.csv"
+    cache = tmp_path / "cache"
+    reference = tmp_path / "reference"
+    run_ingest(manifest, reference, cache, 1)
+    files = sorted(cache.glob("*.seeds"))
+    assert len(files) == 2
+    files[0].write_bytes(files[0].read_bytes()[:-100])  # truncated
+    files[1].write_bytes(b"not a header\n" + files[1].read_bytes())  # garbled
+    again = tmp_path / "again"
+    summary = run_ingest(manifest, again, cache, 1)
+    assert summary["reused"] == 0
+    assert seed_files(again) == seed_files(reference)
+    assert run_ingest(manifest, tmp_path / "third", cache, 1)["reused"] == 2  # healed
+
+
 # --------------------------------------------------------------------------- hostile input
 
 def test_binary_data_is_refused_in_one_line(tmp_path):
