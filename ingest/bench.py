@@ -12,11 +12,12 @@ What it does (everything under `benchmarks/work/`, which is gitignored):
    says a different year: dates printed in the text (和暦) then fall outside the manifest
    fiscal year, and the extractors flag them (see `unresolved_rows` in the results).
 2. Floor: the same files read, decoded, NFKC-normalized and number-tokenized
-   (`numbers.numeric_tokens`) by a bare loop, in 1 process (best of 3) right before each
+   (`numbers.numeric_tokens`) by a bare loop, in 1 process (best of 3) before and after each
    ingest round, and once in 2 processes.
 3. Ingest: `run_ingest(jobs=2)` with a cold cache in a fresh child process (so its peak RSS is
-   its own), in three rounds each right after its floor; `ingest_over_floor` is the median of
-   the rounds' ratios (the machine's speed drifts between minutes; every round is recorded), then again
+   its own), in five rounds, each between two floors; `ingest_over_floor` is the median of the
+   rounds' ingest / mean of its two floors (the machine's speed drifts within a minute; every
+   round is recorded), then again
    on the same cache (nothing changed: every document is reused); also a cold run on the first
    100 documents, for peak RSS at 100 vs N. Per-document CPU in one process is measured with
    warm per-text caches and with every cache cleared before each document (the corpus repeats
@@ -324,8 +325,8 @@ def machine() -> dict:
             "python": platform.python_version(), "python_executable": os.path.realpath(sys.executable),
             "duckdb": duckdb.__version__,
             "dbt_core": version("dbt-core"), "dbt_duckdb": version("dbt-duckdb"),
-            "note": "a shared virtual machine whose speed drifts by up to a third within minutes: "
-                    "floor and ingest are measured in back-to-back rounds, dbt once"}
+            "note": "a shared virtual machine whose speed drifts by up to a third within a minute: "
+                    "each ingest is bracketed by two floor measurements, dbt runs once"}
 
 
 # ----------------------------------------------------------------------------- main
@@ -337,7 +338,7 @@ def _rel(p: Path) -> str:
         return str(p)
 
 
-def run(n: int, jobs: int, rss_docs: int, output: Path, ingest_runs: int = 3) -> dict:
+def run(n: int, jobs: int, rss_docs: int, output: Path, ingest_runs: int = 5) -> dict:
     if n < 2 or n % 2:
         raise SystemExit("--documents must be an even number >= 2 (copies alternate the two documents)")
     WORK.mkdir(parents=True, exist_ok=True)
@@ -351,22 +352,25 @@ def run(n: int, jobs: int, rss_docs: int, output: Path, ingest_runs: int = 3) ->
 
     project = make_project(WORK / f"project-{n}", munis)
     cache = WORK / f"cache-{n}"
-    # Rounds of (floor, ingest) back to back: the machine is a shared VM whose speed drifts by
-    # a third within minutes, so each ingest is compared with a floor measured right before it.
-    floors, colds = [], []
+    # Rounds: floor, ingest, floor, ingest, …, floor. The machine is a shared VM whose speed
+    # drifts by a third within a minute, so each ingest is compared with the mean of the floors
+    # measured right before and right after it (the two bracket it in time).
+    floors, colds = [floor_seconds(paths, 1)[0]], []
     for i in range(ingest_runs):
+        colds.append(ingest(manifest, project / "seeds", cache, jobs, cold=True))
         floor_i, tokens = floor_seconds(paths, 1)
         floors.append(floor_i)
-        colds.append(ingest(manifest, project / "seeds", cache, jobs, cold=True))
-        log(f"round {i + 1}/{ingest_runs}: floor {floor_i:.2f} s (1 process, best of 3); ingest "
-            f"(jobs={jobs}, cold cache) {colds[-1]['seconds']:.2f} s = "
-            f"{colds[-1]['seconds'] / floor_i:.1f}x; peak RSS self {colds[-1]['rss_self_mb']} MB / "
+        bracket = (floors[-2] + floors[-1]) / 2
+        log(f"round {i + 1}/{ingest_runs}: ingest (jobs={jobs}, cold cache) {colds[-1]['seconds']:.2f} s "
+            f"between floors of {floors[-2]:.2f} and {floors[-1]:.2f} s (1 process, best of 3) = "
+            f"{colds[-1]['seconds'] / bracket:.1f}x; peak RSS self {colds[-1]['rss_self_mb']} MB / "
             f"children {colds[-1]['rss_children_mb']} MB")
     floor1 = min(floors)
     floor2, _ = floor_seconds(paths, 2)
-    log(f"floor: {floor1:.2f} s (1 process, best round), {floor2:.2f} s (2 processes); "
+    log(f"floor: {floor1:.2f} s (1 process, best), {floor2:.2f} s (2 processes); "
         f"{tokens} number tokens")
-    ratios = sorted(c["seconds"] / f for c, f in zip(colds, floors))
+    round_ratios = [c["seconds"] / ((a + b) / 2) for c, a, b in zip(colds, floors, floors[1:])]
+    ratios = sorted(round_ratios)
     cold = min(colds, key=lambda r: r["seconds"])
     cold_rss_self = max(r["rss_self_mb"] for r in colds)
     cold_rss_children = max(r["rss_children_mb"] for r in colds)
@@ -414,8 +418,9 @@ def run(n: int, jobs: int, rss_docs: int, output: Path, ingest_runs: int = 3) ->
         "floor_seconds_runs": [round(f, 2) for f in floors],
         "floor_seconds_2proc": round(floor2, 2),
         "ingest_over_floor": round(ratios[len(ratios) // 2], 1),
-        "ingest_over_floor_method": "median over rounds of (ingest / the floor measured just before it)",
-        "ingest_over_floor_rounds": [round(c["seconds"] / f, 2) for c, f in zip(colds, floors)],
+        "ingest_over_floor_method": "median over rounds of ingest / mean of the floors measured "
+                                    "right before and right after it",
+        "ingest_over_floor_rounds": [round(r, 2) for r in round_ratios],
         "ingest_over_floor_best_of_each": round(cold["seconds"] / floor1, 1),
         "ingest_over_floor_2proc": round(cold["seconds"] / floor2, 1),
         "per_document_ms_warm_caches": round(warm_ms, 1),
@@ -466,8 +471,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="ingest processes (default 2)")
     parser.add_argument("--rss-documents", type=int, default=100,
                         help="smaller corpus for the peak-memory comparison (default 100)")
-    parser.add_argument("--ingest-runs", type=int, default=3,
-                        help="cold ingest runs; the best counts, all are recorded (default 3)")
+    parser.add_argument("--ingest-runs", type=int, default=5,
+                        help="cold ingest rounds, each between two floors; the median ratio counts, "
+                             "all are recorded (default 5)")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.json")
     parser.add_argument("--child-ingest", nargs=4, metavar=("MANIFEST", "SEEDS", "CACHE", "JOBS"),
                         help=argparse.SUPPRESS)
