@@ -101,7 +101,7 @@ def normalize_name(text: str) -> str:
         for wrong, right in OCR_FIXES.items():
             text = text.replace(wrong, right)
     text = text.lstrip("#・ ").strip()
-    if " " not in text and "\u3000" not in text:  # one word: nothing to join
+    if " " not in text:  # one word (NFKC above made U+3000 a plain space): nothing to join
         return text
     tokens = [t for t in _NAME_SPACES.split(text) if t]
     if not tokens:

@@ -185,50 +185,57 @@ def _payload(tables: dict[str, list[dict]]) -> bytes:
     bodies = {name: csv_text(schema.ALL_SEEDS[name], rows, header=False).encode("utf-8")
               for name, rows in tables.items()}
     header = {name: [len(tables[name]), len(body)] for name, body in bodies.items()}
-    return json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n" + b"".join(bodies.values())
+    head = json.dumps(header, separators=(",", ":")).encode("ascii")
+    return head + b"\n" + b"".join(bodies.values())
 
 
-def _payload_parts(blob: bytes) -> Iterator[tuple[str, int, memoryview]]:
-    """(seed, rows, CSV body) of a `_payload` blob, in the order they were written."""
-    end = blob.index(b"\n")
-    view = memoryview(blob)
-    pos = end + 1
-    for name, (rows, size) in json.loads(blob[:end]).items():
-        yield name, rows, view[pos:pos + size]
-        pos += size
+def _payload_parts(blob: bytes) -> list[tuple[str, int, memoryview]] | None:
+    """(seed, rows, CSV body) of a `_payload` blob, in the order they were written.
 
-
-def _blob_ok(blob: bytes) -> bool:
-    """Whether a cache file holds a whole `_payload` blob: a readable header for every seed and
-    exactly the bytes it announces (a damaged file is re-ingested, never trusted)."""
+    None when the blob is not whole: a header for every seed and exactly the bytes it
+    announces. Only a damaged cache file (a disk error, an edit) fails this; it is then read
+    again from its document, never trusted.
+    """
     end = blob.find(b"\n")
     if end < 0:
-        return False
+        return None
     try:
         header = json.loads(blob[:end])
-        sizes = [size for rows, size in header.values()]
+        layout = [(name, int(rows), int(size)) for name, (rows, size) in header.items()]
     except (ValueError, TypeError, AttributeError):
-        return False
-    return set(header) == set(schema.ALL_SEEDS) and end + 1 + sum(sizes) == len(blob)
+        return None
+    if set(header) != set(schema.ALL_SEEDS) or end + 1 + sum(s for _, _, s in layout) != len(blob):
+        return None
+    view = memoryview(blob)
+    parts, pos = [], end + 1
+    for name, rows, size in layout:
+        parts.append((name, rows, view[pos:pos + size]))
+        pos += size
+    return parts
 
 
-def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[bytes | None, Path | None, bool]:
-    """Ingest one document in a worker: (payload blob or None when cached, cache file, hit)."""
+def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[bytes | Path, bool]:
+    """Ingest one document in a worker: (payload blob, or the cache file holding it; hit).
+
+    A cache hit hands over the file's path, not its bytes: the main process reading the file
+    (from the page cache) costs less than the bytes travelling through the pool's pipe
+    (a nothing-changed rebuild of 1000 documents: 0.66 s against 1.25–1.55 s).
+    """
     entry, manifest_dir, cache_dir, code = args
     cache_file = None
     if cache_dir is not None:
         cache_file = cache_dir / f"{entry.document_id}-{_entry_key(entry, code)[:24]}.seeds"
         if cache_file.exists():
-            if _blob_ok(cache_file.read_bytes()):
-                return None, cache_file, True
-            cache_file.unlink()  # damaged (a disk error, an edit): read the document again
+            if _payload_parts(cache_file.read_bytes()) is not None:
+                return cache_file, True
+            cache_file.unlink()  # damaged: read the document again
     payload = _payload(document_tables(entry, manifest_dir))
     if cache_file is not None:
         # The cache holds the CSV bytes themselves, so a hit reproduces the seeds byte for byte.
         tmp = cache_file.with_suffix(".tmp")
         tmp.write_bytes(payload)
         tmp.replace(cache_file)
-    return payload, cache_file, False
+    return payload, False
 
 
 def run_ingest(manifest: Path, seeds_dir: Path, cache_dir: Path | None = None,
@@ -269,7 +276,7 @@ def _bounded_map(pool: ProcessPoolExecutor, fn, items: list, window: int) -> Ite
         yield pending.popleft().result()
 
 
-def _write(seeds_dir: Path, results: Iterable[tuple[bytes | None, Path | None, bool]]
+def _write(seeds_dir: Path, results: Iterable[tuple[bytes | Path, bool]]
            ) -> tuple[dict[str, int], int]:
     """Stream per-document results, in manifest order, into the seed files.
 
@@ -286,11 +293,12 @@ def _write(seeds_dir: Path, results: Iterable[tuple[bytes | None, Path | None, b
         for name, columns in schema.ALL_SEEDS.items():
             handles[name] = open(tmp_paths[name], "wb")
             handles[name].write((",".join(columns) + "\n").encode("utf-8"))
-        for payload, cache_file, hit in results:
+        for payload, hit in results:
             reused += hit
-            if payload is None:
-                payload = cache_file.read_bytes()
-            for name, rows, body in _payload_parts(payload):
+            parts = _payload_parts(payload.read_bytes() if isinstance(payload, Path) else payload)
+            if parts is None:  # _process checked cached blobs and wrote fresh ones whole
+                raise RuntimeError("ingest: a document's seed blob is not whole")
+            for name, rows, body in parts:
                 handles[name].write(body)
                 counts[name] += rows
     except BaseException:
