@@ -1,4 +1,11 @@
 # The two commands a user needs: `make build` and `make test`. Everything else is a step of them.
+#
+# Exit codes pass through: GNU make turns any failing recipe into its own exit 2, which would
+# hide the CLI's 0 / 1 / 2 (see README). In question mode (-q) make instead returns a recipe's
+# status 1 as its own 1 (and 2 stays 2), and recipes marked `+` still run in that mode; so
+# every recipe here is `+` and -q is set for the whole run. (Only phony targets live here, so
+# -q never has a file target to consider "out of date".)
+MAKEFLAGS += -q
 SHELL := /bin/bash
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -9,38 +16,40 @@ DBT := .venv/bin/dbt
 .PHONY: build test setup ingest unit lint docs bench clean build-spark
 
 setup:
-	@bash scripts/setup_system.sh
-	@bash scripts/setup.sh
+	+@bash scripts/setup_system.sh
+	+@bash scripts/setup.sh
 
 ## make build: ingest the shipped documents, build and check the warehouse, publish it.
+## Exit code: 0 all checks pass; 1 a check failed (published, flagged) or a model did not
+## build; 2 bad input or not publishable (nothing published).
 build: setup
-	@$(PY) -m ingest.cli build
+	+@$(PY) -m ingest.cli build $(BUILD_ARGS)
 
 ## make test: unit tests, SQL lint, the full build with every dbt test and GX suite, then the
 ## tests that run against the built warehouse (planted-failure copies, README queries, readers).
 test: setup unit lint
-	@$(PY) -m ingest.cli build --force
-	@bash scripts/spark_build.sh
-	@$(PY) -m ingest.spark_compare
-	@$(PY) -m pytest -q -m warehouse
+	+@$(PY) -m ingest.cli build --force
+	+@bash scripts/spark_build.sh
+	+@$(PY) -m ingest.spark_compare
+	+@$(PY) -m pytest -q -m warehouse
 
 ## make build-spark: the same warehouse built and tested on Spark (dbt target `spark`), every
 ## mart compared with the DuckDB build.
 build-spark: build
-	@bash scripts/spark_build.sh
-	@$(PY) -m ingest.spark_compare
+	+@bash scripts/spark_build.sh
+	+@$(PY) -m ingest.spark_compare
 
 unit: setup
-	@$(PY) -m pytest -q -m "not warehouse"
+	+@$(PY) -m pytest -q -m "not warehouse"
 
 lint: setup
-	@.venv/bin/sqlfluff lint models tests macros --disable-progress-bar --nocolor
+	+@.venv/bin/sqlfluff lint models tests macros --disable-progress-bar --nocolor
 
 docs: setup
-	@$(PY) -m ingest.cli docs
+	+@$(PY) -m ingest.cli docs
 
 bench: setup
-	@$(PY) -m ingest.bench
+	+@$(PY) -m ingest.bench
 
 clean:
-	rm -rf target logs build seeds/raw_*.csv exports reports
+	+rm -rf target logs build seeds/raw_*.csv exports reports

@@ -7,10 +7,9 @@ What it does (everything under `benchmarks/work/`, which is gitignored):
 
 1. Corpus: N re-dressed copies of the shipped documents, alternating the two, each under its
    own fictional municipality code (`9NNNN` + check digit: prefecture codes stop at 47, so no
-   real municipality is hit) and its own fiscal year (2030 + i mod 60, never the original
-   year). The bytes are unchanged, so every printed identity still holds. Only the manifest
-   says a different year: dates printed in the text (和暦) then fall outside the manifest
-   fiscal year, and the extractors flag them (see `unresolved_rows` in the results).
+   real municipality is hit) and the original's fiscal year (the build refuses a manifest
+   year that the document's own text contradicts, `ingest/stated_year.py`). The bytes are
+   unchanged, so every printed identity still holds.
 2. Floor: the same files read, decoded, NFKC-normalized and number-tokenized
    (`numbers.numeric_tokens`) by a bare loop, in 1 process (best of 3) before and after each
    ingest round, and once in 2 processes.
@@ -49,7 +48,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work"
 SHIPPED_MANIFEST = ROOT / "data" / "raw" / "manifest.csv"
 ACK_FILE = "acknowledged_mismatches.csv"
-FIRST_BENCH_YEAR, YEAR_SPAN = 2030, 60
 
 
 # ----------------------------------------------------------------------------- corpus
@@ -93,8 +91,7 @@ def build_corpus(n: int, corpus_dir: Path) -> tuple[Path, list[dict]]:
         orig = originals[i % len(originals)]
         code = fictional_code(i)
         assert code not in real_codes
-        year = FIRST_BENCH_YEAR + i % YEAR_SPAN
-        assert year != int(orig["fiscal_year"])
+        year = int(orig["fiscal_year"])
         doc_id = f"bench-{i:04d}-{orig['document_id']}"
         name = f"{i:04d}-{orig['path']}"
         shutil.copyfile(SHIPPED_MANIFEST.parent / orig["path"], corpus_dir / name)

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest import publish
 from ingest.errors import IngestError
 from ingest.pipeline import run_ingest
 
@@ -36,30 +37,52 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("WAREHOUSE_PATH", ROOT / "warehouse.duckdb"))
 
 
-def run_dbt(args: list[str], db_path: Path, root: Path = ROOT) -> tuple[bool, list[str]]:
+def _node_name(unique_id: str) -> str:
+    """`test.municipal_reports.not_null_x_y.b58bf088a0` → `not_null_x_y` (never the hash)."""
+    parts = unique_id.split(".")
+    return parts[2] if len(parts) >= 3 else unique_id
+
+
+# dbt's per-node lines worth showing while it runs: each seed and model as it finishes; for
+# tests only what did not pass (287 PASS lines would bury the failures).
+_QUIET_LINE = (" START ",)
+_QUIET_TEST_LINE = (" PASS ", " START ")
+
+
+def run_dbt(args: list[str], db_path: Path, root: Path = ROOT, progress: bool = True
+            ) -> tuple[bool, list[str]]:
     """Run dbt in a child process against `db_path`; returns (success, failed node names).
 
     A child process, not dbtRunner: dbt-duckdb keeps its connection open for the life of the
-    process, which would stop the quality checks from opening the file afterwards.
+    process, which would stop the quality checks from opening the file afterwards. Its
+    per-model lines are passed through as they come (a build is minutes of dbt), and a
+    failing test is named by its test name with dbt's message, not by its hash.
     """
     env = dict(os.environ, DBT_DUCKDB_PATH=str(db_path), DO_NOT_TRACK="1",
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     dbt = Path(sys.executable).with_name("dbt")
     cmd = [str(dbt), *args, "--project-dir", str(root), "--profiles-dir", str(root / "profiles"),
            "--log-path", str(root / "build" / "logs"), "--target-path", str(root / "target"),
-           "--quiet"]
+           "--no-use-colors"]
+    if not progress:
+        cmd.append("--quiet")
     results = root / "target" / "run_results.json"
     results.unlink(missing_ok=True)  # never read a previous run's results
-    proc = subprocess.run(cmd, env=env, cwd=root, text=True, capture_output=True)
-    if proc.stdout.strip():
-        print(proc.stdout.rstrip())
-    if proc.stderr.strip():
-        print(proc.stderr.rstrip(), file=sys.stderr)
+    quiet = _QUIET_TEST_LINE if args[:1] == ["test"] else _QUIET_LINE
+    proc = subprocess.Popen(cmd, env=env, cwd=root, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, bufsize=1)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        line = line.rstrip("\n")
+        if not line.strip() or any(k in line for k in quiet):
+            continue
+        print(f"  dbt {line}", flush=True)
+    proc.wait()
     failed: list[str] = []
     if results.exists():
         for r in json.loads(results.read_text(encoding="utf-8")).get("results", []):
             if r.get("status") in ("fail", "error"):
-                failed.append(r["unique_id"].split(".")[-1] if "." in r["unique_id"] else r["unique_id"])
+                failed.append(_node_name(r["unique_id"]))
     return proc.returncode == 0, failed
 
 
@@ -75,7 +98,7 @@ def build_docs(warehouse: Path, root: Path = ROOT) -> Path | None:
     scratch = root / "build" / "docs.duckdb"
     scratch.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(warehouse, scratch)
-    ok, _ = run_dbt(["docs", "generate", "--static"], scratch, root)
+    ok, _ = run_dbt(["docs", "generate", "--static"], scratch, root, progress=False)
     scratch.unlink(missing_ok=True)
     page = root / "target" / "static_index.html"
     return page if ok and page.exists() else None
@@ -130,12 +153,54 @@ def inputs_fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
-def build(jobs: int = 2, root: Path = ROOT, force: bool = False) -> int:
-    """The whole build; returns the process exit code (0 ok, 1 checks failed, 2 bad input)."""
-    t0 = time.monotonic()
+def read_stamp(stamp: Path) -> dict | None:
+    """The last publish's stamp, or None when it is missing or damaged.
+
+    A crash or a full disk can leave it empty or half-written; that only means "nothing is
+    known about the published warehouse", so the build rebuilds instead of failing.
+    """
+    try:
+        data = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("exit_code"), int):
+        return None
+    return data
+
+
+def write_stamp(stamp: Path, data: dict) -> None:
+    """Write the stamp whole or not at all (a temporary file renamed over it)."""
+    tmp = stamp.with_name(stamp.name + ".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, stamp)
+
+
+class Stages:
+    """Prints each stage of the build as it starts, with the time since the build began."""
+
+    def __init__(self) -> None:
+        self.t0 = time.monotonic()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def __call__(self, what: str) -> None:
+        print(f"[{self.elapsed():5.0f}s] {what}", flush=True)
+
+
+def build(jobs: int = 2, root: Path = ROOT, force: bool = False,
+          require_coverage: float | None = None) -> int:
+    """The whole build; returns the process exit code.
+
+    0 every check passed; 1 a check failed (published, flagged) or the models did not build
+    (nothing published); 2 bad input, or the warehouse could not be published safely
+    (nothing published; the previous warehouse is unchanged).
+    """
+    stage = Stages()
     build_dir = root / "build"
     manifest = root / "data" / "raw" / "manifest.csv"
     seeds_dir = root / "seeds"
+    stage("ingest: reading the documents of the manifest")
     try:
         summary = run_ingest(manifest, seeds_dir, cache_dir=build_dir / "ingest_cache", jobs=jobs)
     except IngestError as exc:
@@ -148,42 +213,63 @@ def build(jobs: int = 2, root: Path = ROOT, force: bool = False) -> int:
     target = warehouse_path()
     stamp = build_dir / "published.json"
     fingerprint = inputs_fingerprint(root)
-    if not force and target.exists() and stamp.exists():
-        last = json.loads(stamp.read_text(encoding="utf-8"))
-        if last.get("fingerprint") == fingerprint and last.get("warehouse") == str(target):
-            print("nothing changed since the last build: the published warehouse is current "
-                  "(make test, or `build --force`, rebuilds and re-runs every check)")
-            from ingest import summary as summary_mod
+    last = read_stamp(stamp) if not force and target.exists() else None
+    if last and last.get("fingerprint") == fingerprint and last.get("warehouse") == str(target) \
+            and last.get("require_coverage") == require_coverage:
+        print("nothing changed since the last build: the published warehouse is current "
+              "(make test, or `build --force`, rebuilds and re-runs every check)")
+        from ingest import summary as summary_mod
 
-            summary_mod.print_summary(target, None, None, time.monotonic() - t0)
-            return int(last["exit_code"])
+        summary_mod.print_summary(target, None, None, stage.elapsed(), require_coverage)
+        return int(last["exit_code"])
 
     building = build_dir / "warehouse.building.duckdb"
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
+    stage("dbt seed: loading the seeds")
     ok, _ = run_dbt(["seed", "--full-refresh"], building, root)
     if ok:
+        stage("dbt run: building staging, intermediate and marts")
         ok, _ = run_dbt(["run"], building, root)
     if not ok:
         print("error: dbt could not build the models (see build/logs/dbt.log); nothing was "
               "published, the previous warehouse is unchanged.", file=sys.stderr)
         return 1
+    stage("dbt test: every data test and unit test")
     tests_ok, failed_tests = run_dbt(["test"], building, root)
 
     from ingest import quality
 
+    stage("great expectations: validating the suites")
     gx_report = quality.run_suites(building, build_dir / "gx", root / "gx" / "expectations")
+    stage("publishing: exports, warehouse, report")
+    try:
+        publish.check_publishable(target)
+    except publish.PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("build stopped: nothing was published; the previous warehouse is unchanged "
+              "(the new one is in build/warehouse.building.duckdb).", file=sys.stderr)
+        return 2
     export_marts(building, root / "exports")
     stamp.unlink(missing_ok=True)
-    os.replace(building, target)
+    try:
+        moved = publish.publish(building, target)
+    except publish.PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("build stopped: the previous warehouse is unchanged.", file=sys.stderr)
+        return 2
+    if moved is not None:
+        print(f"publish: moved a write-ahead log that another process left beside the old "
+              f"warehouse to {moved} (it belonged to the replaced file)")
     from ingest.report import write_report
 
     report = write_report(target, root / "reports")
     print(f"report: {report}")
     from ingest import summary as summary_mod
 
-    status = summary_mod.print_summary(target, failed_tests, gx_report, time.monotonic() - t0)
+    status = summary_mod.print_summary(target, failed_tests, gx_report, stage.elapsed(),
+                                       require_coverage)
     code = 0 if (tests_ok and status == 0 and gx_report.success) else 1
-    stamp.write_text(json.dumps({"fingerprint": fingerprint, "warehouse": str(target),
-                                 "exit_code": code}), encoding="utf-8")
+    write_stamp(stamp, {"fingerprint": fingerprint, "warehouse": str(target), "exit_code": code,
+                        "require_coverage": require_coverage})
     return code

@@ -1,17 +1,47 @@
-"""Command-line entry point: `python -m ingest.cli {build,query,summary,docs}`."""
+"""Command-line entry point: `python -m ingest.cli {build,query,summary,docs}`.
+
+Exit codes (also what `make build` returns): 0 every check passed; 1 a check failed (the
+warehouse is published with the failure flagged) or the models did not build; 2 bad input
+or a warehouse that could not be published safely (nothing published).
+"""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
+
+
+def _safe_streams() -> None:
+    """Output never crashes on the terminal: an ASCII locale gets escapes, not a traceback.
+
+    (`LC_ALL=C` makes Python's stdout ASCII; Japanese labels would raise UnicodeEncodeError.)
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _coverage(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("a share between 0 and 1, e.g. 0.9")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.cli", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ingest.cli", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="ingest the documents, build and check the warehouse, publish it")
     b.add_argument("--jobs", type=int, default=2, help="documents ingested in parallel (default 2)")
     b.add_argument("--force", action="store_true",
                    help="rebuild and re-run every check even when no input changed")
+    b.add_argument("--require-coverage", type=_coverage, default=None, metavar="SHARE",
+                   help="exit 1 when a document has less than this share of its printed "
+                        "figures captured (e.g. 0.9); the summary warns below 0.8 anyway")
+    b.add_argument("--project-dir", type=Path, default=None,
+                   help="the project to build (default: this checkout)")
     q = sub.add_parser("query", help="run read-only SQL against the published warehouse")
     q.add_argument("sql")
     fmt = q.add_mutually_exclusive_group()
@@ -20,11 +50,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("summary", help="documents, coverage and checks of the published warehouse")
     sub.add_parser("docs", help="build dbt docs as one static HTML file (target/static_index.html)")
     args = parser.parse_args(argv)
+    _safe_streams()
 
     if args.command == "build":
-        from ingest.build import build
+        from ingest.build import ROOT, build
 
-        return build(jobs=args.jobs, force=args.force)
+        if args.jobs < 1:
+            parser.error("--jobs must be at least 1")
+        root = args.project_dir.resolve() if args.project_dir else ROOT
+        return build(jobs=args.jobs, root=root, force=args.force,
+                     require_coverage=args.require_coverage)
     if args.command == "query":
         from ingest.query import run_query
 
@@ -43,5 +78,22 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def run(argv: list[str] | None = None) -> int:
+    """`main`, ending cleanly when the reader goes away (`| head`) or on Ctrl-C."""
+    try:
+        code = main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader closed the pipe: stop quietly; point stdout at /dev/null so the
+        # interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -51,6 +51,9 @@ def looks_binary(data: bytes) -> bool:
 
 def decode_bytes(data: bytes, path: str, declared: str = "") -> tuple[str, str]:
     """Return (text, encoding used). Raises IngestError naming `path` when it cannot."""
+    if data.lstrip()[:5] == b"%PDF-":
+        raise IngestError(path, "a PDF file: this build reads text documents only; give the "
+                          "text the PDF's text layer holds (e.g. `pdftotext -layout`)")
     if looks_binary(data):
         raise IngestError(path, "binary data, not a text document")
     if declared:

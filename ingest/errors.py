@@ -3,9 +3,17 @@ from __future__ import annotations
 
 
 class IngestError(Exception):
-    """Input the build cannot accept. `str()` is the one-line message shown to the user."""
+    """Input the build cannot accept. `str()` is the one-line message shown to the user.
+
+    Every constructor argument goes to `Exception.__init__`, so the error pickles: raised in
+    a worker process, it reaches the main process whole (otherwise unpickling it fails and
+    the pool dies with `BrokenProcessPool` instead of showing the one line).
+    """
 
     def __init__(self, path: str, message: str, line: int | None = None):
+        super().__init__(path, message, line)
         self.path, self.line, self.message = path, line, message
-        where = f"{path}:{line}" if line is not None else path
-        super().__init__(f"{where}: {message}")
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"

@@ -9,6 +9,7 @@ from ingest.document import Document, Line
 from ingest.errors import IngestError
 from ingest.normalize import normalize_lines
 from ingest.segment import segment
+from ingest.stated_year import mismatch_message, stated_year
 
 
 def detect_layout(lines: list[Line]) -> str:
@@ -30,6 +31,9 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
     lines = normalize_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not any(line.text for line in lines):
         raise IngestError(str(path), "empty document (no text)")
+    stated = stated_year(lines, fiscal_year)
+    if stated is not None and stated.fiscal_year != fiscal_year:
+        raise IngestError(str(path), mismatch_message(stated, fiscal_year), stated.line)
     layout = detect_layout(lines)
     sections, owner = segment(document_id, title or document_id, lines,
                               ocr_layout=layout == "markdown_tsv")

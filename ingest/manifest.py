@@ -40,6 +40,21 @@ def valid_municipality_code(code: str) -> bool:
     return bool(re.fullmatch(r"\d{6}", code)) and check_digit(code[:5]) == int(code[5])
 
 
+def _inside(manifest: Path, rel: str, line: int) -> Path:
+    """The document's real path, which must lie inside the manifest's own folder.
+
+    Resolved with symlinks followed, so `../../etc/passwd`, an absolute path, `/proc/...` and
+    a symlink that leads out of the folder are all refused: the build publishes what it reads
+    into `raw_sections`, and a manifest must not be a way to publish any file on the machine.
+    """
+    folder = manifest.parent.resolve()
+    target = (folder / rel).resolve()
+    if not target.is_relative_to(folder):
+        raise IngestError(str(manifest), f"document path {rel!r} leads outside the manifest's "
+                          f"folder {folder} (symlinks followed): only files inside it are read", line)
+    return target
+
+
 def read_manifest(path: Path) -> list[ManifestEntry]:
     """Parse and validate the manifest; raises IngestError naming the manifest line."""
     where = str(path)
@@ -79,7 +94,7 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
             raise IngestError(where, f"fiscal_year {year} outside {MIN_YEAR}..{MAX_YEAR}", i)
         if not rec["path"]:
             raise IngestError(where, "empty path", i)
-        entries.append(ManifestEntry(i, doc_id, rec["path"], (path.parent / rec["path"]).resolve(),
+        entries.append(ManifestEntry(i, doc_id, rec["path"], _inside(path, rec["path"], i),
                                      code, year, rec["title"], rec["encoding"]))
     if not entries:
         raise IngestError(where, "manifest lists no documents")

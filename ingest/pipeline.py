@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import groupby
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -46,8 +47,40 @@ def read_acknowledgements(path: Path) -> list[dict]:
             continue
         if len(row) != 3 or not row[0].strip() or not row[1].strip():
             raise IngestError(str(path), "each line needs check_id, a note and reviewed_by", i)
-        out.append(dict(zip(schema.ACK_COLUMNS, (c.strip() for c in row))))
+        out.append(dict(zip(schema.ACK_COLUMNS, (c.strip() for c in row)), line=i))
     return out
+
+
+def check_acknowledgements(path: Path, acks: list[dict], check_ids: set[str]) -> None:
+    """Every acknowledged `check_id` must name a check this build made.
+
+    A stale or mistyped id would acknowledge nothing and, worse, fail later as a dbt
+    relationships test named by hash; it is refused here with the file and its line.
+    """
+    for ack in acks:
+        if ack["check_id"] not in check_ids:
+            raise IngestError(str(path), f"unknown check_id {ack['check_id']!r}: no check of this "
+                              "build has that id (see marts.rpt_reconciliation for the ids)",
+                              ack["line"])
+
+
+def check_municipalities(seed: Path, entries: list[ManifestEntry]) -> None:
+    """Every manifest municipality must be in the reviewed `ref_municipalities` seed.
+
+    Otherwise the marts would carry a NULL municipality name and fail not-null tests named
+    by hash; the build stops before it starts, naming the seed and the code.
+    """
+    if not seed.exists():
+        return
+    import csv
+
+    with seed.open(encoding="utf-8-sig", newline="") as fh:
+        known = {row["municipality_code"].strip() for row in csv.DictReader(fh)}
+    for entry in entries:
+        if entry.municipality_code not in known:
+            raise IngestError(str(seed), f"municipality_code {entry.municipality_code} (manifest "
+                              f"line {entry.line}, {entry.document_id}) is not in this seed: add "
+                              "a line municipality_code,municipality_name,prefecture_name")
 
 
 def extract_all(doc: Document, path: str = "") -> Extraction:
@@ -229,7 +262,12 @@ def _process(args: tuple[ManifestEntry, Path, Path | None, str]) -> tuple[bytes 
             if _payload_parts(cache_file.read_bytes()) is not None:
                 return cache_file, True
             cache_file.unlink()  # damaged: read the document again
-    payload = _payload(document_tables(entry, manifest_dir))
+    try:
+        payload = _payload(document_tables(entry, manifest_dir))
+    except IngestError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug or an OS error: one line naming the file
+        raise IngestError(str(entry.abs_path), f"cannot ingest: {type(exc).__name__}: {exc}") from None
     if cache_file is not None:
         # The cache holds the CSV bytes themselves, so a hit reproduces the seeds byte for byte.
         tmp = cache_file.with_suffix(".tmp")
@@ -245,19 +283,28 @@ def run_ingest(manifest: Path, seeds_dir: Path, cache_dir: Path | None = None,
     for entry in entries:  # fail fast, before any work, on a missing file
         if not entry.abs_path.is_file():
             raise IngestError(str(manifest), f"document file not found: {entry.path}", entry.line)
+    check_municipalities(seeds_dir / "ref_municipalities.csv", entries)
     code = _code_fingerprint()
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
     work = [(e, manifest.parent, cache_dir, code) for e in entries]
-    acks = read_acknowledgements(manifest.parent / ACK_FILE)
+    ack_path = manifest.parent / ACK_FILE
+    acks = read_acknowledgements(ack_path)
+    validate = lambda ids: check_acknowledgements(ack_path, acks, ids)  # noqa: E731
     if jobs > 1 and len(entries) > 1:
         extractors()  # imported once here, so forked workers start with them (no re-import)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            counts, reused = _write(seeds_dir, _bounded_map(pool, _process, work, jobs * 4))
+            try:
+                counts, reused = _write(seeds_dir, _bounded_map(pool, _process, work, jobs * 4),
+                                        validate)
+            except BrokenProcessPool as exc:  # a worker died (killed, out of memory)
+                raise IngestError(str(manifest), f"an ingest worker process died ({exc}); "
+                                  "run with --jobs 1 to see which document") from None
     else:
-        counts, reused = _write(seeds_dir, map(_process, work))
+        counts, reused = _write(seeds_dir, map(_process, work), validate)
+    ack_rows = [{k: a[k] for k in schema.ACK_COLUMNS} for a in acks]
     counts["raw_acknowledged_mismatches"] = write_seeds(
-        seeds_dir, {"raw_acknowledged_mismatches": (schema.ACK_COLUMNS, acks)})["raw_acknowledged_mismatches"]
+        seeds_dir, {"raw_acknowledged_mismatches": (schema.ACK_COLUMNS, ack_rows)})["raw_acknowledged_mismatches"]
     return {"documents": len(entries), "reused": reused, "rows": counts}
 
 
@@ -276,14 +323,20 @@ def _bounded_map(pool: ProcessPoolExecutor, fn, items: list, window: int) -> Ite
         yield pending.popleft().result()
 
 
-def _write(seeds_dir: Path, results: Iterable[tuple[bytes | Path, bool]]
-           ) -> tuple[dict[str, int], int]:
+def _write(seeds_dir: Path, results: Iterable[tuple[bytes | Path, bool]],
+           validate=None) -> tuple[dict[str, int], int]:
     """Stream per-document results, in manifest order, into the seed files.
 
     Everything goes to `.<seed>.csv.tmp` files that replace the seeds only after the last
     document was read: a document that fails (IngestError from a worker) leaves the seeds
-    already in place untouched, and the temporary files are removed.
+    already in place untouched, and the temporary files are removed. `validate`, if given,
+    sees every check_id written and may raise before anything is replaced.
     """
+    import csv
+    import io
+
+    check_col = schema.ALL_SEEDS["raw_checks"].index("check_id")
+    check_ids: set[str] = set()
     seeds_dir.mkdir(parents=True, exist_ok=True)
     tmp_paths = {name: seeds_dir / f".{name}.csv.tmp" for name in schema.ALL_SEEDS}
     counts = {name: 0 for name in schema.ALL_SEEDS}
@@ -301,6 +354,11 @@ def _write(seeds_dir: Path, results: Iterable[tuple[bytes | Path, bool]]
             for name, rows, body in parts:
                 handles[name].write(body)
                 counts[name] += rows
+                if name == "raw_checks" and rows:
+                    text = bytes(body).decode("utf-8")
+                    check_ids.update(r[check_col] for r in csv.reader(io.StringIO(text, newline="")) if r)
+        if validate is not None:
+            validate(check_ids)
     except BaseException:
         for fh in handles.values():
             fh.close()

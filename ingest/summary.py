@@ -1,23 +1,49 @@
 """The short report printed at the end of `make build` (and by `cli summary`)."""
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from pathlib import Path
 
 MARTS_ORDER = ("dim_", "fct_", "rpt_")
+# A document below this share of its printed figures captured is named in a warning: most of
+# what it prints did not reach the warehouse (`build --require-coverage` makes it fail).
+LOW_COVERAGE = 0.8
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def how_to_open(path: Path) -> str:
+    """Commands that work on this machine: the project's venv Python, the DuckDB CLI if present."""
+    python = Path(sys.executable)
+    shown = os.path.relpath(python, ROOT) if python.is_relative_to(ROOT) else str(python)
+    ways = [f'(cd {ROOT} && {shown} -m ingest.cli query "select * from marts.dim_document")']
+    if shutil.which("duckdb"):
+        ways.append(f"duckdb -readonly {path}")
+    ways.append(f"Python: duckdb.connect({str(path)!r}, read_only=True)")
+    return "open it: " + "   or   ".join(ways)
 
 
 def _num(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
-def print_summary(path: Path, failed_tests: list[str] | None, gx_report, seconds: float | None) -> int:
-    """Print documents, rows per mart, checks and coverage. Returns 1 if any check mismatches."""
+def print_summary(path: Path, failed_tests: list[str] | None, gx_report, seconds: float | None,
+                  require_coverage: float | None = None) -> int:
+    """Print documents, rows per mart, checks and coverage.
+
+    Returns 1 if any check mismatches or a document's coverage is below `require_coverage`.
+    """
     import duckdb
 
     if not path.exists():
         print(f"no warehouse at {path}: run `make build`")
         return 1
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        print(f"error: {path} does not open: {' '.join(str(exc).split())[:300]}", file=sys.stderr)
+        return 1
     try:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
         print("")
@@ -50,23 +76,39 @@ def print_summary(path: Path, failed_tests: list[str] | None, gx_report, seconds
                        "order by document_id, source_line limit 30")
         for doc, line, subject, group, rep, comp in mismatches:
             print(f"  MISMATCH {doc}:{line} {subject} [{group}] printed {_num(rep)}, parts give {_num(comp)}")
+        low: list[str] = []
+        below: list[str] = []
         for doc, total, captured in q(
                 "select document_id, sum(numeric_tokens), sum(captured_tokens) "
                 "from marts.rpt_extraction_coverage group by document_id order by document_id"):
             ratio = captured / total if total else 1.0
             print(f"coverage {doc}: {captured}/{total} printed figures reached a fact ({ratio:.0%})")
+            if ratio < LOW_COVERAGE:
+                low.append(doc)
+                print(f"  WARNING {doc}: only {ratio:.0%} of its printed figures reached a fact or "
+                      f"a check (below {LOW_COVERAGE:.0%}): most of this document is not in the "
+                      "warehouse")
+            if require_coverage is not None and ratio < require_coverage:
+                below.append(doc)
         worst = q("select document_id, section_path, numeric_tokens - captured_tokens as left_over "
                   "from marts.rpt_extraction_coverage where numeric_tokens > captured_tokens "
                   "order by left_over desc, document_id, section_path limit 5")
         for doc, section, left in worst:
             print(f"  uncaptured {left:>4} in {doc} {section[:70]}")
         if failed_tests is not None:
-            print(f"dbt tests: {'all passed' if not failed_tests else 'FAILED: ' + ', '.join(failed_tests)}")
+            if failed_tests:
+                print(f"dbt tests: FAILED {len(failed_tests)}:")
+                for name in failed_tests:
+                    print(f"  FAILED {name}")
+            else:
+                print("dbt tests: all passed")
         if gx_report is not None:
             print(f"great expectations: {gx_report.describe()}")
         took = f" in {seconds:.0f}s" if seconds is not None else ""
         print(f"warehouse: {path}{took}")
-        print(f"open it: duckdb -readonly {path}   or   python -m ingest.cli query \"select * from marts.dim_document\"")
-        return 1 if mismatches else 0
+        if below:
+            print(f"COVERAGE below the required {require_coverage:.0%}: {', '.join(below)}")
+        print(how_to_open(path))
+        return 1 if (mismatches or below) else 0
     finally:
         con.close()
