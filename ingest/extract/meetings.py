@@ -90,18 +90,22 @@ _COMMA_SPLIT = re.compile(r"[、,]")
 _CLAUSE_MARK = re.compile("[、。]")
 _DIGIT = re.compile(r"\d")
 _WEB = re.compile(r"web|WEB|Web")
-_HELD_AS = re.compile(r"書面開催|オンライン開催|WEB開催|ハイブリッド開催")
+_HELD_AS = re.compile(r"書面開催|オンライン開催|WEB開催|ハイブリッド開催|対面開催|対面")
 
 
 # ----------------------------------------------------------------------------- small helpers
 
-def session_format(text: str) -> str:
-    """`in_person` unless the printed place/format says otherwise.
+def session_format(text: str) -> str | None:
+    """The format the document prints for a session, or None where it prints none.
 
     ハイブリッド (also misprinted ハイブリット) = in person + online; 書面 and 持回り (documents
-    circulated to members) are written sessions; オンライン / WEB are online.
+    circulated to members) are written sessions; オンライン / WEB are online; 対面 or a printed
+    venue (会場 / 場所 cell) is in person. Nothing printed is NULL, not an assumed `in_person`
+    (the contract: a value not printed is NULL).
     """
-    t = text or ""
+    t = (text or "").strip()
+    if not t:
+        return None
     if "ハイブリッド" in t or "ハイブリット" in t:
         return "hybrid"
     if "書面" in t or "持回り" in t or "持ち回り" in t:
@@ -430,11 +434,12 @@ def _tsv_table(doc: Document, ex: Extraction, start_idx: int, roles: dict[str, i
                 if place:
                     current_place = place
                 note = f"場所: {place}" if place else ""
-                fmt_text = place
+                # an empty place cell under the same body is the merged cell above it
+                fmt_text = place or ("" if before else current_place)
                 agenda: list[str] = []
             else:
                 # 回数 table: label before the date, agenda after it; the agenda may say how
-                # the session was held (`書面開催`), otherwise it was held in person.
+                # the session was held (`書面開催`); where it says nothing, the format is NULL.
                 label = normalize_name(" ".join(before)) or None
                 agenda = [" ".join(after)] if after else []
                 note = ""

@@ -48,7 +48,7 @@ def test_koganei_table_row_values():
     _, ex = shipped("koganei-2021")
     r = next(r for r in rows(ex, "市民参加推進会議") if r["session_label"] == "第60回(第8期)")
     assert r["held_on"] == date(2021, 4, 8) and r["held_until"] is None
-    assert r["format"] == "in_person" and r["source_line"] == 109
+    assert r["format"] is None and r["source_line"] == 109  # nothing printed about the format
     assert r["agenda"] == "1 市民参加条例運用状況等について (1) 今期の提言に向けて"
     assert r["org_unit"] == "企画財政部/企画政策課/企画政策係"
     r = next(r for r in rows(ex, "まち・ひと・しごと創生総合戦略等推進委員会")
@@ -111,7 +111,7 @@ def test_akiruno_floated_tax_report_table():
     assert [r["source_line"] for r in got] == [183, 192, 198, 202]
     assert [r["held_on"] for r in got] == [date(2024, 6, 4), date(2024, 8, 28),
                                            date(2024, 12, 27), date(2025, 3, 25)]
-    assert [r["format"] for r in got] == ["written", "in_person", "written", "in_person"]
+    assert [r["format"] for r in got] == ["written", None, "written", None]  # 書面開催 or nothing
     assert all("徴収" in r["agenda"] or "債権" in r["agenda"] for r in got)
 
 
@@ -170,6 +170,19 @@ def test_akiruno_hearings_and_town_meetings():
             if c["group_label"] == "タウンミーティング"] == [(4, 4)]
 
 
+def test_format_is_null_where_nothing_is_printed():
+    """The contract: a value not printed is NULL; only a printed venue or 開催 note sets it."""
+    from ingest.extract.meetings import session_format
+
+    assert session_format("") is None and session_format("  ") is None
+    assert session_format("東京自治会館") == "in_person"
+    assert session_format("書面開催") == "written" and session_format("WEB開催") == "online"
+    assert session_format("ハイブリット開催") == "hybrid"
+    for name in ("koganei-2021", "akiruno-2024"):
+        _, ex = shipped(name)
+        assert any(r["format"] is None for r in rows(ex))
+
+
 def test_rows_have_schema_keys_only():
     allowed = set(FACT_SEEDS[SEED]) | {"_value_lines"}
     for name in ("koganei-2021", "akiruno-2024"):
@@ -177,7 +190,7 @@ def test_rows_have_schema_keys_only():
         for r in rows(ex):
             assert set(r) <= allowed
             assert r["status"] in ("ok", "unresolved")
-            assert r["format"] in ("in_person", "written", "online", "hybrid")
+            assert r["format"] in ("in_person", "written", "online", "hybrid", None)
 
 
 def test_redressed_copy_gives_same_rows():
@@ -228,7 +241,7 @@ def test_fragment_floated_table_goes_to_its_body():
     tax = [r for r in got if r["body_name"] == "市税等徴収状況報告会"]
     mgr = [r for r in got if r["body_name"] != "市税等徴収状況報告会"]
     assert [r["held_on"] for r in tax] == [date(2024, 6, 4), date(2024, 8, 28), date(2025, 3, 25)]
-    assert [r["format"] for r in tax] == ["written", "in_person", "in_person"]
+    assert [r["format"] for r in tax] == ["written", None, None]
     assert tax[1]["agenda"] == "・令和5年度の総括、令和6年度の目標値設定と取組について"
     assert len(mgr) == 1 and mgr[0]["body_name"].endswith("指定管理者選定委員会")
     assert mgr[0]["session_label"] == "第38回"
@@ -273,7 +286,7 @@ def test_fragment_tsv_secretary_table():
         ("東京都市長会議", date(2021, 4, 22), "in_person"),
         ("東京都市長会議", date(2021, 5, 25), "in_person"),
         ("東京都市長会議", date(2022, 1, 25), "in_person"),
-        ("環境部会", date(2021, 7, 1), "in_person"),
+        ("環境部会", date(2021, 7, 1), None),  # no place printed: format not printed
         ("副市長会議", date(2021, 5, 10), "online"),
         ("副市長会議", date(2022, 2, 21), "written"),
     ]

@@ -27,3 +27,15 @@ def test_ready_query_runs(index):
     finally:
         con.close()
     assert rows, "a ready query should answer with rows on the shipped documents"
+
+
+def test_revision_count_leaves_out_the_carryover_line():
+    """Ready query 3: 小金井 一般会計 prints 当初 + 17 補正/専決 and one 繰越 line (not a revision)."""
+    query = next(q for q in readme_queries() if "as revisions" in q)
+    con = duckdb.connect(str(ROOT / "warehouse.duckdb"), read_only=True)
+    try:
+        rows = con.execute(f"select revisions from ({query}) where municipality_code = '132101' "
+                           "and account_name = '一般会計'").fetchall()
+    finally:
+        con.close()
+    assert rows == [(17,)]
