@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.quality import SUITES_DIR, load_suite_files, run_suites
+from ingest.quality import SUITES_DIR, load_suite_files, render_results_page, run_suites
+from ingest.tests.test_quality_docs import parse_page
 
 ROOT = Path(__file__).resolve().parents[2]
 WAREHOUSE = ROOT / "warehouse.duckdb"
@@ -57,6 +58,9 @@ def test_suite_fails_on_planted_value(tmp_path, suite):
     shutil.copy(SUITES_DIR / f"{suite}.json", only / f"{suite}.json")
     report = run_suites(copy, tmp_path / "gx", only, docs=False)
     assert report.suites == {suite: False}, report.describe()
+    page = parse_page(render_results_page(report.outcomes))  # and the results page says so
+    assert page.overview == {suite: "FAILED"}
+    assert any(row.result == "FAILED" for row in page.suites[suite].rows)
 
 
 def test_data_docs_open_offline():
