@@ -104,39 +104,6 @@ def build_docs(warehouse: Path, root: Path = ROOT) -> Path | None:
     return page if ok and page.exists() else None
 
 
-def export_marts(db_path: Path, out_dir: Path) -> list[Path]:
-    """Export every mart to `exports/<mart>.parquet` (for tools that cannot open DuckDB).
-
-    Written into a sibling temporary folder and swapped in, so a reader never sees a mix of
-    old and new files.
-    """
-    import duckdb
-
-    tmp = out_dir.with_name(out_dir.name + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        marts = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' "
-            "order by table_name").fetchall()]
-        for mart in marts:
-            target = tmp / f"{mart}.parquet"
-            con.execute(f"copy (select * from marts.{mart}) to '{target}' (format parquet)")
-    finally:
-        con.close()
-    old = out_dir.with_name(out_dir.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if out_dir.exists():
-        out_dir.rename(old)
-    tmp.rename(out_dir)
-    if old.exists():
-        shutil.rmtree(old)
-    return [out_dir / f"{m}.parquet" for m in marts]
-
-
 # What the published warehouse is a function of: a rebuild whose inputs hash the same as the
 # last published build changes nothing, so it is skipped (unless forced, as `make test` does).
 FINGERPRINT_GLOBS = ("seeds/*.csv", "seeds/*.yml", "models/**/*", "macros/**/*", "tests/**/*",
@@ -188,14 +155,45 @@ class Stages:
         print(f"[{self.elapsed():5.0f}s] {what}", flush=True)
 
 
+def contract_marts(root: Path) -> list[str]:
+    """The marts dbt built with an enforced contract (from dbt's manifest of this build)."""
+    manifest = root / "target" / "manifest.json"
+    try:
+        nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
+    except (OSError, ValueError):
+        return []
+    return sorted(n["alias"] or n["name"] for n in nodes.values()
+                  if n.get("resource_type") == "model" and n.get("schema") == "marts"
+                  and (n.get("config", {}).get("contract") or {}).get("enforced"))
+
+
 def build(jobs: int = 2, root: Path = ROOT, force: bool = False,
           require_coverage: float | None = None) -> int:
     """The whole build; returns the process exit code.
 
     0 every check passed; 1 a check failed (published, flagged) or the models did not build
-    (nothing published); 2 bad input, or the warehouse could not be published safely
-    (nothing published; the previous warehouse is unchanged).
+    (nothing published); 2 bad input, another build running, or a warehouse that could not be
+    published safely (nothing published; the previous warehouse is unchanged). One build at a
+    time per checkout (`build/build.lock`); Ctrl-C ends with one line and leaves the published
+    warehouse, its exports and report as they were (or, after the publish, the complete new ones).
     """
+    state = {"published": False}
+    try:
+        with publish.BuildLock(root / "build" / "build.lock"):
+            return _build(jobs, root, force, require_coverage, state)
+    except publish.PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: " + ("the new warehouse was already published whole."
+                                 if state["published"] else
+                                 "nothing was published; the previous warehouse, its exports "
+                                 "and report are unchanged."), file=sys.stderr)
+        return 130
+
+
+def _build(jobs: int, root: Path, force: bool, require_coverage: float | None,
+           state: dict) -> int:
     stage = Stages()
     build_dir = root / "build"
     manifest = root / "data" / "raw" / "manifest.csv"
@@ -223,9 +221,12 @@ def build(jobs: int = 2, root: Path = ROOT, force: bool = False,
         summary_mod.print_summary(target, None, None, stage.elapsed(), require_coverage)
         return int(last["exit_code"])
 
-    building = build_dir / "warehouse.building.duckdb"
-    for stale in (building, building.with_name(building.name + ".wal")):
+    building = publish.building_path(build_dir, target)
+    next_exports, next_report = build_dir / "exports.next", build_dir / "reports.next"
+    for stale in (building, publish.wal_of(building)):
         stale.unlink(missing_ok=True)
+    for stale_dir in (next_exports, next_report):
+        shutil.rmtree(stale_dir, ignore_errors=True)
     stage("dbt seed: loading the seeds")
     ok, _ = run_dbt(["seed", "--full-refresh"], building, root)
     if ok:
@@ -235,6 +236,7 @@ def build(jobs: int = 2, root: Path = ROOT, force: bool = False,
         print("error: dbt could not build the models (see build/logs/dbt.log); nothing was "
               "published, the previous warehouse is unchanged.", file=sys.stderr)
         return 1
+    seen = publish.mart_row_counts(building)  # what the build saw, file and WAL together
     stage("dbt test: every data test and unit test")
     tests_ok, failed_tests = run_dbt(["test"], building, root)
 
@@ -242,29 +244,37 @@ def build(jobs: int = 2, root: Path = ROOT, force: bool = False,
 
     stage("great expectations: validating the suites")
     gx_report = quality.run_suites(building, build_dir / "gx", root / "gx" / "expectations")
-    stage("publishing: exports, warehouse, report")
+    stage("publishing: checking the new warehouse is whole, then exports, report, warehouse")
+    from ingest.exports import export_marts
+    from ingest.report import write_report
+
     try:
         publish.check_publishable(target)
-    except publish.PublishError as exc:
+        publish.verify_whole(building, seen, contract_marts(root))
+        export_marts(building, next_exports)
+        write_report(building, next_report)
+    except (publish.PublishError, OSError) as exc:
+        for stale_dir in (next_exports, next_report):
+            shutil.rmtree(stale_dir, ignore_errors=True)
         print(f"error: {exc}", file=sys.stderr)
-        print("build stopped: nothing was published; the previous warehouse is unchanged "
-              "(the new one is in build/warehouse.building.duckdb).", file=sys.stderr)
+        print("build stopped: nothing was published; the previous warehouse, its exports and "
+              "report are unchanged.", file=sys.stderr)
         return 2
-    export_marts(building, root / "exports")
     stamp.unlink(missing_ok=True)
     try:
         moved = publish.publish(building, target)
-    except publish.PublishError as exc:
+    except (publish.PublishError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        print("build stopped: the previous warehouse is unchanged.", file=sys.stderr)
+        print("build stopped: the previous warehouse, its exports and report are unchanged.",
+              file=sys.stderr)
         return 2
+    state["published"] = True
+    publish.swap_dir(next_exports, root / "exports")
+    publish.swap_dir(next_report, root / "reports")
     if moved is not None:
         print(f"publish: moved a write-ahead log that another process left beside the old "
               f"warehouse to {moved} (it belonged to the replaced file)")
-    from ingest.report import write_report
-
-    report = write_report(target, root / "reports")
-    print(f"report: {report}")
+    print(f"report: {root / 'reports' / 'index.html'}")
     from ingest import summary as summary_mod
 
     status = summary_mod.print_summary(target, failed_tests, gx_report, stage.elapsed(),

@@ -42,7 +42,7 @@ def _implausible(text: str) -> bool:
 
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or many C0 control bytes mean this is not a text document."""
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:  # anywhere, not only in the sample: a NUL is never text
         return True
     sample = data[:65536]
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))

@@ -7,6 +7,7 @@ the line, before anything is written.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,25 @@ def check_digit(code5: str) -> int:
 
 
 def valid_municipality_code(code: str) -> bool:
-    return bool(re.fullmatch(r"\d{6}", code)) and check_digit(code[:5]) == int(code[5])
+    """Six ASCII digits with a valid check digit (`\\d` would also take `１３２１０１`)."""
+    return bool(re.fullmatch(r"[0-9]{6}", code)) and check_digit(code[:5]) == int(code[5])
+
+
+def _csv_rows(text: str, where: str) -> list[tuple[int, list[str]]]:
+    """(line where the record starts, fields) of every CSV record, quoted line breaks kept.
+
+    Parsed as CSV proper, not split at line breaks first: a quoted field holding a line break
+    is then seen (and refused by the caller) instead of silently cut into two broken rows.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, start = [], 1
+    try:
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise IngestError(where, f"not valid CSV: {exc}", start) from None
+    return rows
 
 
 def _inside(manifest: Path, rel: str, line: int) -> Path:
@@ -66,16 +85,20 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise IngestError(where, f"manifest is not UTF-8 (byte {exc.start})") from None
-    rows = list(csv.reader(text.splitlines()))
-    if not rows or [c.strip() for c in rows[0]] != COLUMNS:
+    rows = _csv_rows(text, where)
+    if not rows or [c.strip() for c in rows[0][1]] != COLUMNS:
         raise IngestError(where, f"header must be exactly {','.join(COLUMNS)}", 1)
     entries: list[ManifestEntry] = []
     seen: dict[str, int] = {}
-    for i, row in enumerate(rows[1:], start=2):
+    for i, row in rows[1:]:
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) != len(COLUMNS):
             raise IngestError(where, f"expected {len(COLUMNS)} columns, found {len(row)}", i)
+        for name, cell in zip(COLUMNS, row):
+            if "\n" in cell or "\r" in cell:
+                raise IngestError(where, f"a line break inside the {name} field (a quoted "
+                                  "field spans lines): one document per line", i)
         rec = dict(zip(COLUMNS, (c.strip() for c in row)))
         doc_id = rec["document_id"]
         if not _DOC_ID.match(doc_id):
@@ -86,10 +109,10 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
         code = rec["municipality_code"]
         if not valid_municipality_code(code):
             raise IngestError(where, f"bad municipality_code {code!r} (6 digits with a valid check digit)", i)
-        try:
-            year = int(rec["fiscal_year"])
-        except ValueError:
-            raise IngestError(where, f"bad fiscal_year {rec['fiscal_year']!r}", i) from None
+        if not re.fullmatch(r"[0-9]{4}", rec["fiscal_year"]):  # int() would take `２０２１`
+            raise IngestError(where, f"bad fiscal_year {rec['fiscal_year']!r} (4 ASCII digits, "
+                              "the Western year the fiscal year starts)", i)
+        year = int(rec["fiscal_year"])
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise IngestError(where, f"fiscal_year {year} outside {MIN_YEAR}..{MAX_YEAR}", i)
         if not rec["path"]:

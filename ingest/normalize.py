@@ -23,6 +23,17 @@ _SPLIT_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,2})\.\s?(\d) (\d)(?![\d,.]|\s?[äº
 # "6 . 9" (space before the point, as in some OCR'd date columns) -> "6.9"
 _SPACE_POINT = re.compile(r"(?<=\d) \.\s?(?=\d)")
 _MULTI_SPACE = re.compile(r"[ \u3000]{2,}")
+# Format characters (Unicode category Cf: U+200B zero-width space, U+FEFF, U+00AD soft hyphen,
+# U+2060 word joiner â€¦) are invisible and NFKC keeps them; between digits they split a number
+# (`7\u200b0` would read as 7 and 0). They are removed before anything else reads the text.
+# The class is written out (Unicode 14, Python 3.11's) because computing it costs 0.2 s at
+# import; `test_normalize` checks it against `unicodedata` so that a new Unicode version fails.
+_FORMAT_CHARS = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+
+
+def strip_format_chars(text: str) -> str:
+    """The text without Cf characters (line breaks are not Cf: line numbers stay)."""
+    return _FORMAT_CHARS.sub("", text)
 _NAME_SPACES = re.compile(r"[ \u3000]+")
 
 
@@ -32,7 +43,7 @@ def normalize_line(raw: str) -> str:
     Tabs are table-cell separators in the OCR/Markdown layout, so they survive; runs of spaces
     are collapsed to one because in the PDF-flow layout a single space is the only cell marker.
     """
-    return _apply_rules(unicodedata.normalize("NFKC", raw.rstrip("\r\n")))
+    return _apply_rules(unicodedata.normalize("NFKC", strip_format_chars(raw.rstrip("\r\n"))))
 
 
 def _apply_rules(text: str) -> str:
@@ -61,12 +72,12 @@ def _apply_rules(text: str) -> str:
 def normalize_lines(raw_text: str) -> list[Line]:
     """Split decoded text into `Line`s (1-based line number, normalized text), keeping every line.
 
-    NFKC runs once over the whole text (it never creates, removes or composes across a line
+    Format characters go first (`strip_format_chars`); NFKC runs once over the whole text (it never creates, removes or composes across a line
     break, so the lines and their numbers are the raw ones); the rules then run once per
     distinct line, because reports repeat many lines verbatim (blank lines, page furniture,
     ruled table rows). The lines are built with C-level `map`/`zip`: a document has thousands.
     """
-    lines = unicodedata.normalize("NFKC", raw_text).split("\n")
+    lines = unicodedata.normalize("NFKC", strip_format_chars(raw_text)).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     rules = {line: _apply_rules(line.rstrip("\r")) for line in dict.fromkeys(lines)}

@@ -103,16 +103,69 @@ def extract_all(doc: Document, path: str = "") -> Extraction:
     return total
 
 
-def _section_texts(doc: Document) -> dict[str, str]:
-    """Section id → the text of the lines it owns (a child's lines are not its parent's).
+# The longest text one seed cell may hold: dbt reads seeds with Python's csv module, whose
+# field limit is 131,072 characters; a longer cell fails `dbt seed` after the ingest accepted
+# the document. Longer section text is split into continuation rows (below this, with room).
+MAX_CELL_CHARS = 100_000
+
+
+def _section_lines(doc: Document) -> dict[str, list]:
+    """Section id → the lines it owns (a child's lines are not its parent's), in order.
 
     Consecutive lines mostly share an owner, so lines are gathered run by run.
     """
-    parts: dict[str, list[str]] = {}
+    parts: dict[str, list] = {}
     owner = doc.owner
     for section_id, run in groupby(doc.lines, key=lambda line: owner[line.no]):
-        parts.setdefault(section_id, []).extend(line.text for line in run)
-    return {section_id: "\n".join(texts) for section_id, texts in parts.items()}
+        parts.setdefault(section_id, []).extend(run)
+    return parts
+
+
+def _chunks(lines: list, limit: int = MAX_CELL_CHARS) -> list[list]:
+    """The lines cut into runs whose joined text stays within `limit` characters.
+
+    A single line longer than the limit is cut into pieces of its own (same line number), so
+    no cell ever exceeds it and no character is lost.
+    """
+    out: list[list] = [[]]
+    size = 0
+    for line in lines:
+        pieces = [line] if len(line.text) <= limit else [
+            line._replace(text=line.text[i:i + limit]) for i in range(0, len(line.text), limit)]
+        for piece in pieces:
+            if out[-1] and size + 1 + len(piece.text) > limit:
+                out.append([])
+                size = 0
+            size += len(piece.text) + (1 if len(out[-1]) else 0)
+            out[-1].append(piece)
+    return out
+
+
+def _section_rows(doc: Document) -> tuple[list[dict], dict[int, str]]:
+    """`raw_sections` rows, and the section id of each line that moved to a continuation row.
+
+    A section whose text is longer than one seed cell may hold lands as its own row plus
+    continuation rows (`<id>~2`, `~3` …, kind `continuation`, same parent and path), each with
+    the line range it holds: every line is still in exactly one row.
+    """
+    rows, moved = [], {}
+    lines_of = _section_lines(doc)
+    for sec in doc.sections:
+        chunks = _chunks(lines_of.get(sec.section_id, []))
+        base = {"document_id": doc.document_id, "section_id": sec.section_id,
+                "parent_id": sec.parent_id, "level": sec.level, "kind": sec.kind,
+                "number": sec.number, "heading": sec.heading, "section_path": sec.path,
+                "org_unit": sec.org_unit, "first_line": sec.first_line,
+                "last_line": sec.last_line, "text": "\n".join(l.text for l in chunks[0])}
+        rows.append(base)
+        for n, chunk in enumerate(chunks[1:], start=2):
+            cont_id = f"{sec.section_id}~{n}"
+            rows.append({**base, "section_id": cont_id, "kind": "continuation",
+                         "first_line": chunk[0].no, "last_line": chunk[-1].no,
+                         "text": "\n".join(l.text for l in chunk)})
+            for line in chunk:
+                moved[line.no] = cont_id
+    return rows, moved
 
 
 def _public_row(row: dict, keys: dict, document_id: str, cache: dict[tuple, list[str]]) -> dict:
@@ -144,15 +197,8 @@ def document_tables(entry: ManifestEntry, manifest_dir: Path) -> dict[str, list[
 
     tables: dict[str, list[dict]] = {name: [] for name in schema.ALL_SEEDS}
     tables["raw_documents"].append(doc_row)
-    text_by_section = _section_texts(doc)
-    for sec in doc.sections:
-        tables["raw_sections"].append({
-            "document_id": doc.document_id, "section_id": sec.section_id,
-            "parent_id": sec.parent_id, "level": sec.level, "kind": sec.kind,
-            "number": sec.number, "heading": sec.heading, "section_path": sec.path,
-            "org_unit": sec.org_unit, "first_line": sec.first_line, "last_line": sec.last_line,
-            "text": text_by_section.get(sec.section_id, ""),
-        })
+    section_rows, moved = _section_rows(doc)
+    tables["raw_sections"].extend(section_rows)
 
     # A printed total that was checked reached a mart too (rpt_reconciliation), by its line.
     value_lines = [check["source_line"] for check in ex.checks]
@@ -174,7 +220,7 @@ def document_tables(entry: ManifestEntry, manifest_dir: Path) -> dict[str, list[
         if figures:
             token_rows.append({
                 "document_id": doc.document_id, "line_no": no,
-                "section_id": owner[no], "numeric_tokens": figures,
+                "section_id": moved.get(no) or owner[no], "numeric_tokens": figures,
                 "captured_tokens": min(figures, captured.get(no, 0)),
             })
     seq: dict[str, int] = {}
@@ -359,11 +405,17 @@ def _write(seeds_dir: Path, results: Iterable[tuple[bytes | Path, bool]],
                     check_ids.update(r[check_col] for r in csv.reader(io.StringIO(text, newline="")) if r)
         if validate is not None:
             validate(check_ids)
-    except BaseException:
+    except BaseException as exc:
         for fh in handles.values():
             fh.close()
         for path in tmp_paths.values():
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass  # not ours to remove (a folder in the way); the error below names it
+        if isinstance(exc, OSError):
+            raise IngestError(str(exc.filename or seeds_dir),
+                              f"cannot write the seeds: {exc.strerror or exc}") from None
         raise
     for fh in handles.values():
         fh.close()

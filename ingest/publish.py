@@ -105,3 +105,131 @@ def publish(building: Path, target: Path) -> Path | None:
         if fd is not None:
             os.close(fd)  # the lock was on the old inode; readers of it go on
     return moved
+
+
+# ------------------------------------------------------------------ what may be published
+
+_COUNT_MARTS = """
+import json, sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+marts = [r[0] for r in con.execute(
+    "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
+print(json.dumps({m: con.execute(f'select count(*) from marts."{m}"').fetchone()[0] for m in marts}))
+"""
+
+
+def mart_row_counts(db_path: Path) -> dict[str, int]:
+    """Rows per mart as this process sees the file (with its WAL, if one is left)."""
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        marts = [r[0] for r in con.execute("select table_name from information_schema.tables "
+                                           "where table_schema = 'marts'").fetchall()]
+        return {m: con.execute(f'select count(*) from marts."{m}"').fetchone()[0] for m in marts}
+    finally:
+        con.close()
+
+
+def verify_whole(building: Path, expected: dict[str, int], required: list[str]) -> None:
+    """Raise PublishError unless `building` may replace the published warehouse.
+
+    It must be checkpointed (everything in the main file, no WAL left: the rename moves only
+    the main file), open read-only in a fresh process, and hold every required (contract)
+    mart with the row counts the build saw. A full disk or a file-size limit lets dbt and the
+    checks succeed on file + WAL while the main file alone is incomplete; this is where that
+    is caught, before the old warehouse is touched.
+    """
+    import subprocess
+    import sys
+
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(building))
+        try:
+            con.execute("checkpoint")
+        finally:
+            con.close()
+    except (duckdb.Error, OSError) as exc:
+        raise PublishError(f"{building}: could not be checkpointed ({' '.join(str(exc).split())[:200]}); "
+                           "is the disk full?") from None
+    if wal_of(building).exists():
+        raise PublishError(f"{building}: a write-ahead log is left after the checkpoint; "
+                           "the file is not whole (is the disk full?)")
+    proc = subprocess.run([sys.executable, "-c", _COUNT_MARTS, str(building)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise PublishError(f"{building}: does not open read-only in a fresh process ({last[:200]})")
+    import json
+
+    seen = json.loads(proc.stdout)
+    missing = [m for m in required if m not in seen]
+    if missing:
+        raise PublishError(f"{building}: {len(missing)} contract marts are missing from the file "
+                           f"({', '.join(missing[:5])}{' …' if len(missing) > 5 else ''})")
+    differ = [f"{m} {seen.get(m)} of {n}" for m, n in sorted(expected.items()) if seen.get(m) != n]
+    if differ:
+        raise PublishError(f"{building}: row counts differ from what the build saw "
+                           f"({', '.join(differ[:5])})")
+
+
+def building_path(build_dir: Path, target: Path) -> Path:
+    """Where to build: `build/`, or beside the target when that is on another filesystem.
+
+    Publishing is a rename, and a rename cannot cross filesystems (`EXDEV`); building on the
+    target's filesystem keeps the publish one atomic step wherever `WAREHOUSE_PATH` points.
+    """
+    build_dir.mkdir(parents=True, exist_ok=True)
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    if os.stat(parent).st_dev == os.stat(build_dir).st_dev:
+        return build_dir / "warehouse.building.duckdb"
+    return parent / f".{target.stem}.building.duckdb"
+
+
+def swap_dir(new: Path, final: Path) -> None:
+    """Replace the folder `final` by `new` (old one moved aside, then removed)."""
+    import shutil
+
+    old = final.with_name(final.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+class BuildLock:
+    """One build at a time per checkout: an exclusive `flock` on `build/build.lock`.
+
+    A second build does not wait: it says which process holds the lock and stops (exit 2).
+    The kernel drops the lock when the holder dies, so a killed build never leaves it stuck.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fd: int | None = None
+
+    def __enter__(self) -> "BuildLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise PublishError(f"another build is running (pid {holder}) in this checkout "
+                               f"({self.path}); wait for it to finish") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None

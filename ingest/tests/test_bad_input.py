@@ -83,9 +83,19 @@ CASES = {
                               {"x.txt": GOOD}, "manifest.csv:3: duplicate document_id"),
     "bad check digit": (["a,x.txt,132109,2021,t,"], {"x.txt": GOOD},
                         "manifest.csv:2: bad municipality_code '132109'"),
-    "bad fiscal year": (["a,x.txt,132101,21,t,"], {"x.txt": GOOD}, "manifest.csv:2: fiscal_year 21"),
+    "bad fiscal year": (["a,x.txt,132101,21,t,"], {"x.txt": GOOD}, "manifest.csv:2: bad fiscal_year '21'"),
+    "fiscal year out of range": (["a,x.txt,132101,1900,t,"], {"x.txt": GOOD}, "manifest.csv:2: fiscal_year 1900"),
+    "full-width municipality code": (["a,x.txt,１３２１０１,2021,t,"], {"x.txt": GOOD},
+                                     "manifest.csv:2: bad municipality_code '１３２１０１'"),
+    "quoted newline in a field": (['a,x.txt,132101,2021,"two\nlines",'], {"x.txt": GOOD},
+                                  "manifest.csv:2: a line break inside the title field"),
     "declared encoding wrong": (["a,x.txt,132101,2021,t,cp932"], {"x.txt": "予算 ☃".encode("utf-8")},
                                 "x.txt: not valid cp932"),
+    "NUL byte after the first 64 KiB": (["a,x.txt,132101,2021,t,"],
+                                        {"x.txt": GOOD * 8000 + b"\x00" + GOOD}, "x.txt: binary data"),
+    "larger than the size limit": (["a,x.txt,132101,2021,t,"],
+                                   {"x.txt": GOOD * (17 * 2**20 // len(GOOD))},
+                                   "x.txt: 17.0 MiB: larger than the 16 MiB a document may be"),
     "fiscal year the document contradicts": (
         ["a,x.txt,132101,2022,t,"], {"x.txt": "令和3年度 事務報告書\n第1 財政係\n1 予算\n".encode("utf-8")},
         "x.txt:1: the document states 令和3年度 (fiscal_year 2021) in its title, but the manifest "
@@ -182,3 +192,29 @@ def test_an_extractor_bug_is_one_line_naming_the_document(tmp_path, monkeypatch,
     err = capsys.readouterr().err.strip().splitlines()
     assert "x.txt: extractor 'broken' failed: ZeroDivisionError: division by zero" in err[0]
     assert (root / "warehouse.duckdb").read_bytes() == b"previous warehouse"
+
+
+def test_a_section_longer_than_a_seed_cell_is_split_not_lost(tmp_path):
+    """dbt reads seeds with Python's csv module (131,072 characters a field): every cell of
+    `raw_sections` stays within it, and the continuation rows still hold every line once."""
+    import csv
+
+    from ingest.manifest import read_manifest
+    from ingest.pipeline import MAX_CELL_CHARS, run_ingest
+
+    body = "".join(f"{i} 事業の実施状況について記載する行です。予算 {i},000 千円\n" for i in range(9000))
+    long_line = "長" * (MAX_CELL_CHARS + 5000) + "\n"
+    root = scratch(tmp_path, ["a,x.txt,132101,2021,t,"],
+                   {"x.txt": ("第1 財政係\n" + body + long_line).encode("utf-8")})
+    seeds = root / "seeds"
+    run_ingest(root / "data" / "raw" / "manifest.csv", seeds, jobs=2)
+    with (seeds / "raw_sections.csv").open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["document_id"] == "a"]  # default field limit
+    assert max(len(r["text"]) for r in rows) <= MAX_CELL_CHARS
+    assert any(r["kind"] == "continuation" for r in rows)
+    text = "\n".join(r["text"] for r in rows if r["text"])
+    assert text.count("予算") == 9000 and text.count("長") == MAX_CELL_CHARS + 5000
+    ids = {r["section_id"] for r in rows}
+    with (seeds / "raw_line_tokens.csv").open(encoding="utf-8", newline="") as fh:
+        assert all(t["section_id"] in ids for t in csv.DictReader(fh) if t["document_id"] == "a")
+    assert read_manifest(root / "data" / "raw" / "manifest.csv")

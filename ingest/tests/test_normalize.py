@@ -62,3 +62,25 @@ def test_every_ocr_fix_holds_a_mark_normalize_name_looks_for():
 
     assert all("圖" in wrong or "參" in wrong for wrong in OCR_FIXES)
     assert normalize_name("企圖 課") == "企画課"
+
+
+def test_format_characters_are_removed_before_numbers_are_read():
+    """U+200B, U+FEFF, U+00AD, U+2060 between digits: 定員 70 stays 70, never 7 and 0."""
+    from ingest.normalize import normalize_lines
+    from ingest.numbers import parse_number
+
+    for cf in ("\u200b", "\ufeff", "\u00ad", "\u2060"):
+        lines = normalize_lines(f"定員 7{cf}0人\n1,2{cf}34\n")
+        assert [line.text for line in lines] == ["定員 70人", "1,234"]
+        assert [line.no for line in lines] == [1, 2]
+        assert parse_number(lines[1].text) == 1234
+
+
+def test_the_format_character_class_is_every_cf_character():
+    import unicodedata
+
+    from ingest.normalize import _FORMAT_CHARS
+
+    every = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
+    assert _FORMAT_CHARS.sub("", every) == ""
+    assert _FORMAT_CHARS.sub("", "予算\t1,234 -5 (千円)\u3000") == "予算\t1,234 -5 (千円)\u3000"
