@@ -40,6 +40,8 @@ def warehouse_path() -> Path:
 def _node_name(unique_id: str) -> str:
     """`test.municipal_reports.not_null_x_y.b58bf088a0` → `not_null_x_y` (never the hash)."""
     parts = unique_id.split(".")
+    if parts[0] == "unit_test" and len(parts) >= 4:
+        return f"{parts[2]}::{parts[3]}"  # model and unit test name
     return parts[2] if len(parts) >= 3 else unique_id
 
 

@@ -81,6 +81,18 @@ def test_make_build_exit_codes_and_publishing(tmp_path):
     assert "moved a write-ahead log" in proc.stdout
     assert not (root / "warehouse.duckdb.wal").exists() and opens(warehouse)
     published = warehouse.stat().st_ino
+    # progress: each stage with its elapsed seconds, dbt's line for each model as it finishes
+    stages = [line for line in proc.stdout.splitlines() if line.startswith("[") and "s] " in line]
+    assert [s.split("] ", 1)[1].split(":")[0] for s in stages] == [
+        "ingest", "dbt seed", "dbt run", "dbt test", "great expectations", "publishing"]
+    assert any(" OK created sql table model marts.fct_bond_balances " in line
+               for line in proc.stdout.splitlines())
+    # the last line suggests a command that works here: run it
+    open_it = proc.stdout.strip().splitlines()[-1]
+    assert open_it.startswith("open it: (cd ") and "duckdb -readonly" not in open_it or shutil.which("duckdb")
+    command = open_it[len("open it: "):].split("   or   ")[0]
+    ran = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert ran.returncode == 0 and "koganei-2021" in ran.stdout, ran.stderr
 
     # 3. a live read-write holder: nothing published, one line naming it, exit 2
     writer = holder(warehouse)

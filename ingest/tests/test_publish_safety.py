@@ -127,3 +127,15 @@ def test_the_stamp_is_written_whole(tmp_path):
     assert json.loads(stamp.read_text(encoding="utf-8"))["exit_code"] == 0
     assert read_stamp(stamp)["fingerprint"] == "f"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["published.json"]  # no temp left
+
+
+def test_failing_dbt_tests_are_named_not_hashed():
+    """run_results ids of generic tests end in a hash; the summary shows the test's name."""
+    from ingest.build import _node_name
+
+    assert _node_name("test.municipal_reports.not_null_dim_municipality_municipality_name"
+                      ".b58bf088a0") == "not_null_dim_municipality_municipality_name"
+    assert _node_name("test.municipal_reports.assert_budget_sides_balance") == \
+        "assert_budget_sides_balance"
+    assert _node_name("unit_test.municipal_reports.rpt_reconciliation.status_from_checks") == \
+        "rpt_reconciliation::status_from_checks"

@@ -89,3 +89,27 @@ def test_parquet_exports_carry_the_descriptions_and_keys(con):
         for column, col_comment in columns:
             assert meta[COLUMN_KEY_PREFIX + column] == col_comment, f"{table}.{column}"
         assert meta.get(PRIMARY_KEY_KEY) == (",".join(keys[table]) if table in keys else None), table
+
+
+def test_low_coverage_warns_and_can_fail_the_build(tmp_path, capsys):
+    """A document whose printed figures mostly did not reach a fact is named in a WARNING, and
+    `--require-coverage` turns that into exit 1 (here on a copy with koganei's coverage cut)."""
+    import shutil
+
+    import duckdb
+
+    from ingest.summary import print_summary
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(ROOT / "warehouse.duckdb", copy)
+    con = duckdb.connect(str(copy))
+    con.execute("update marts.rpt_extraction_coverage set captured_tokens = 0 "
+                "where document_id = 'koganei-2021'")
+    con.close()
+    assert print_summary(copy, [], None, None) == 0
+    out = capsys.readouterr().out
+    assert "WARNING koganei-2021: only 0% of its printed figures" in out
+    assert "WARNING akiruno-2024" not in out
+    assert print_summary(copy, [], None, None, require_coverage=0.9) == 1
+    assert "COVERAGE below the required 90%: koganei-2021" in capsys.readouterr().out
+    assert print_summary(ROOT / "warehouse.duckdb", [], None, None, require_coverage=0.9) == 0
