@@ -65,12 +65,21 @@ FACT_SEEDS: dict[str, list[str]] = {
     "raw_meetings": FACT_KEYS + [
         "org_unit", "body_name", "session_label", "held_on", "held_until", "format", "agenda",
     ] + STATUS,
+    # Every numeric cell of every table the table engine read (`ingest/tables/`), bound to a
+    # typed mart or not: nothing printed in a table is lost. `checked` is true where the cell
+    # is a term or the total of at least one identity that holds (status ok).
+    "raw_table_cells": FACT_KEYS + [
+        "source_page", "table_id", "table_title", "row_no", "col_no", "row_path", "column_path",
+        "printed_text", "value", "unit", "value_yen", "is_total", "concept", "checked",
+    ] + STATUS,
 }
 
 # One row per printed total or roll-forward an extractor checked while reading a table.
+# `tolerance`: the largest difference printed rounding explains (half a unit of the printed
+# precision per rounded term, in the unit of the values); empty = exact.
 CHECK_COLUMNS = [
     "check_id", "municipality_code", "fiscal_year", "document_id", "source_line", "subject",
-    "group_label", "reported_value", "computed_value", "note", "expected",
+    "group_label", "reported_value", "computed_value", "tolerance", "note", "expected",
 ]
 
 DOCUMENT_COLUMNS = [
@@ -98,12 +107,12 @@ ALL_SEEDS: dict[str, list[str]] = {
 _INTEGER_COLUMNS = {
     "fiscal_year", "source_line", "line_count", "level", "first_line", "last_line", "line_no",
     "numeric_tokens", "captured_tokens", "revision_seq", "item_no", "sign", "period_month",
-    "term_years", "grace_years", "quantity",
+    "term_years", "grace_years", "quantity", "source_page", "row_no", "col_no",
 }
 _TYPE_BY_COLUMN = {
     "decided_on": "date", "borrowed_on": "date", "held_on": "date", "held_until": "date",
     "interest_rate_pct": "decimal(6,3)", "value": "double", "reported_value": "double",
-    "computed_value": "double", "expected": "boolean",
+    "computed_value": "double", "tolerance": "double", "expected": "boolean", "checked": "boolean",
 }
 
 
