@@ -45,6 +45,9 @@ class Document:
     lines: list[Line]
     sections: list[Section] = field(default_factory=list)
     owner: dict[int, str] = field(default_factory=dict)  # line number -> owning section id
+    # The lines as laid out (NFKC, no format characters, every space kept): line i + 1 is
+    # laid_out[i]. Column-aligned tables need the character positions normalization collapses.
+    laid_out: list[str] = field(default_factory=list)
     _by_id: dict[str, Section] = field(default_factory=dict, init=False, repr=False, compare=False)
     _derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -98,7 +101,7 @@ class Extraction:
         self.rows.setdefault(seed, []).append(row)
 
     def check(self, subject: str, group_label: str, reported, computed, source_line: int,
-              note: str = "", expected: bool = False) -> None:
+              note: str = "", expected: bool = False, tolerance: float | None = None) -> None:
         """Record one printed total / roll-forward checked against its parts.
 
         `reported` is the printed figure, `computed` what the parts add up to (None when the
@@ -108,7 +111,7 @@ class Extraction:
         self.checks.append({
             "subject": subject, "group_label": group_label, "reported_value": reported,
             "computed_value": computed, "source_line": source_line, "note": note,
-            "expected": expected,
+            "expected": expected, "tolerance": tolerance,
         })
 
     def merge(self, other: "Extraction") -> None:

@@ -10,6 +10,7 @@ from ingest.errors import IngestError
 from ingest.normalize import normalize_lines
 from ingest.segment import segment
 from ingest.stated_year import mismatch_message, stated_year
+from ingest.tables.cells import layout_line
 
 
 # A document is read whole into memory, several times over (bytes, text, lines, sections,
@@ -40,7 +41,8 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
     except OSError as exc:
         raise IngestError(str(path), f"cannot read: {exc.strerror}") from None
     text, used = decode_bytes(data, str(path), encoding)
-    lines = normalize_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = normalize_lines(text)
     if not any(line.text for line in lines):
         raise IngestError(str(path), "empty document (no text)")
     stated = stated_year(lines, fiscal_year)
@@ -49,7 +51,9 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
     layout = detect_layout(lines)
     sections, owner = segment(document_id, title or document_id, lines,
                               ocr_layout=layout == "markdown_tsv")
-    doc = Document(document_id, municipality_code, fiscal_year, layout, lines, sections, owner)
+    laid_out = [layout_line(raw) for raw in text.split("\n")[: len(lines)]]
+    doc = Document(document_id, municipality_code, fiscal_year, layout, lines, sections, owner,
+                   laid_out)
     doc_row = {
         "document_id": document_id, "municipality_code": municipality_code,
         "fiscal_year": fiscal_year, "title": title, "sha256": hashlib.sha256(data).hexdigest(),

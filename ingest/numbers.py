@@ -83,11 +83,11 @@ def unit_statement(line: str) -> list[str] | None:
 # Numbers that are labels, not figures: ordinals (第3回, (1)), era years (令和3年), dates (4月1日).
 # (Compared with the token's neighbours with surrounding whitespace stripped.)
 _LABEL_BEFORE = ("第", "令和", "平成", "昭和", "No.", "(")
-_LABEL_AFTER = frozenset("年月日号期次条)位")
+_LABEL_AFTER = frozenset("年月日号期次条)位級")
 
 
 _ANY_DIGIT = re.compile(r"\d")
-_PAGE_NUMBER = re.compile(r"^-\s*\d+\s*-$")
+_PAGE_NUMBER = re.compile(r"^(?:-\s*\d+\s*-\s*)+$")  # `- 28 -`, or two book pages `- 603 -  - 604 -`
 _HEADING_ORDINAL = re.compile(r"^#*\s*\d{1,2}\s")
 _MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 # Month.day and month/day date parts next to a range mark or a slash are dates, not figures.
@@ -151,6 +151,28 @@ def _list_ordinals(line: str, matches) -> set[int]:
     return out
 
 
+def _row_ordinal(line: str, matches) -> set[int]:
+    """The row number opening a table row (`7 地方消費税交付金 5,600,000 5.9 …`): a label.
+
+    A number of one or two digits at the line start, followed by a space and label text, on
+    a line that prints at least two more numbers; or followed by `.` / `、` and a space
+    (`1. 普通債`).
+    """
+    first = matches[0]
+    start, end = first.span()
+    if end - start > 2 or line[:start].strip() or end >= len(line):
+        return set()
+    if line[end] in ".、" and end + 1 < len(line) and line[end + 1] == " ":
+        rest = line[end + 1:].lstrip()  # `1. 普通債`: an ordinal whatever follows
+        return {start} if rest and not rest[0].isdigit() else set()
+    if len(matches) < 3 or line[end] not in " \t":
+        return set()
+    rest = line[end:].lstrip()
+    if not rest or rest[0].isdigit() or rest[0] in "-.,":
+        return set()
+    return {start}
+
+
 @lru_cache(maxsize=8192)
 def figure_tokens(line: str, heading: bool = False) -> tuple[str, ...]:
     """Number tokens that state a figure (counts, amounts), excluding labels and date parts.
@@ -166,7 +188,7 @@ def figure_tokens(line: str, heading: bool = False) -> tuple[str, ...]:
     matches = list(_TOKEN.finditer(line))
     if not matches or (len(matches) >= 6 and _is_month_header([m.group() for m in matches])):
         return ()
-    labels = _list_ordinals(line, matches) | _spaced_dates(line)
+    labels = _list_ordinals(line, matches) | _spaced_dates(line) | _row_ordinal(line, matches)
     found = []
     for i, m in enumerate(matches):
         start, end = m.span()

@@ -22,4 +22,6 @@ def extractors() -> list[tuple[str, Callable[[Document], Extraction]]]:
     for name in EXTRACTOR_MODULES:
         module = importlib.import_module(f"ingest.extract.{name}")
         found.append((name, module.extract))
+    # The table engine reads every table, whatever its kind (ingest/tables/).
+    found.append(("tables", importlib.import_module("ingest.tables").extract))
     return found

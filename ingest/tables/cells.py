@@ -1,0 +1,151 @@
+"""One line of a table → its label and its numeric cells, with where each cell sits.
+
+Lines are read as laid out (`layout_line`): NFKC and without format characters, like the
+normalized lines, but with every space kept, because in column-aligned text (`pdftotext
+-layout`) a cell's character position says which column it is in. Tab-separated rows (OCR)
+give each field's index instead.
+
+A cell is a number standing on its own: after whitespace, a tab or the line start, and
+before whitespace, a unit word or the line end. Numbers that are labels stay in the label:
+an ordinal opening the row (`1 市税`, `(1) 総務`, `１．普通債`), era years and dates (`令和7年`,
+`6.11.22`), counters (`第3回`, `議第78号`). A printed number never starts with a zero unless it
+is zero: `△12,2000072,804` is the glued cells △12,200 | 0 | 0 | 72,804.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from decimal import Decimal
+
+from ingest.normalize import normalize_name, strip_format_chars
+from ingest.tables.model import Cell
+
+_NUMBER = r"(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0)(?:\.\d+)?"
+_UNITS = r"千円|百万円|億円|万円|円|%|人|件|回|台|ポイント"
+# One whitespace-separated chunk that is only numbers (glued ones too), maybe with a unit word.
+_NUMBERS_CHUNK = re.compile(rf"(?:[△▲\-]?{_NUMBER})+(?:{_UNITS})?")
+_ONE_NUMBER = re.compile(rf"([△▲\-]?)({_NUMBER})")
+_UNIT_TAIL = re.compile(rf"({_UNITS})$")
+_UNIT_WORD = re.compile(rf"^(?:{_UNITS})$")
+# Chunks of a laid-out line: a negative mark may be followed by one space (`△ 31,000`).
+_CHUNK = re.compile(r"[△▲\-] (?=\d)\S*|\S+")
+_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}$|^\d{1,2}/\d{1,2}$")
+_ORDINAL = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.、)]?|[ア-ン]|\([ア-ン]\))$")
+_PAGE_MARKS = re.compile(r"^\s*(?:-\s*\d+\s*-\s*)+$")
+
+
+def ordinal_level(ordinal: str) -> int:
+    """Nesting of a row by its ordinal's style: `1` / `1.` 0, `(1)` 1, `ア` 2, `(ア)` 3."""
+    if not ordinal:
+        return 0
+    if ordinal.startswith("("):
+        return 3 if not ordinal[1].isdigit() else 1
+    return 2 if not ordinal[0].isdigit() else 0
+
+
+def layout_line(raw: str) -> str:
+    """The line as laid out: NFKC, no format characters, tabs and every space kept."""
+    return unicodedata.normalize("NFKC", strip_format_chars(raw.rstrip("\r\n")))
+
+
+def _decimals(number: str) -> int:
+    return len(number.split(".", 1)[1]) if "." in number else 0
+
+
+_CELL = re.compile(rf"([△▲\-]\s?)?({_NUMBER})")
+
+
+def _cell(line_no: int, start: int, end: int, sign: str | None, number: str,
+          unit: str | None = None) -> Cell:
+    value = Decimal(number.replace(",", ""))
+    if sign:
+        value = -value
+    return Cell(line_no, start, end, ("-" if sign else "") + number, value, _decimals(number), unit)
+
+
+def split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:
+    """(ordinal, label, cells, unit word printed with a cell) of one laid-out line.
+
+    The label is the text that is not a cell, normalized as a name (`市 税` → `市税`); the
+    ordinal is a row number opening the line (`1`, `(1)`, `ア`). A line whose numbers sit
+    inside prose (label text between two numbers) or in page furniture has no cells.
+    """
+    if "\t" in text:
+        return _split_fields(line_no, text)
+    if _PAGE_MARKS.match(text):
+        return "", "", [], None
+    chunks = [(m.start(), m.group()) for m in _CHUNK.finditer(text)]
+    ordinal = ""
+    marked = bool(chunks) and not chunks[0][1][-1].isdigit()  # `(1)`, `1.`, `ア`: never a cell
+    if chunks and _ORDINAL.match(chunks[0][1]) and (marked or (
+            len(chunks) > 1 and not _NUMBERS_CHUNK.fullmatch(chunks[1][1]))):
+        ordinal = chunks[0][1].rstrip(".、)") if chunks[0][1][0].isdigit() else chunks[0][1]
+        chunks = chunks[1:]
+    # Column-aligned text (runs of spaces between its parts) may print a text column between
+    # number columns (期間 `4年度から`, 備考); in text flow, text between numbers is prose.
+    aligned = "   " in text.strip()
+    cells: list[Cell] = []
+    label: list[str] = []
+    unit = None
+    text_after_cells = False
+    last_was_number = False
+    for start, chunk in chunks:
+        squeezed = chunk.replace(" ", "")
+        if last_was_number and _UNIT_WORD.match(squeezed):
+            unit = unit or squeezed  # `35,500,000 千円`: the unit printed after the cell
+            cells[-1] = replace(cells[-1], unit=squeezed)
+            continue
+        last_was_number = False
+        if _DATE.match(squeezed) or not _NUMBERS_CHUNK.fullmatch(squeezed):
+            if cells:
+                text_after_cells = True
+            label.append(chunk)
+            continue
+        if text_after_cells and not aligned:
+            return ordinal, normalize_name(text), [], None  # prose: text between numbers
+        tail = _UNIT_TAIL.search(squeezed)
+        word = None
+        if tail:
+            word = tail.group(1)
+            unit = unit or word
+            squeezed = squeezed[: tail.start()]
+        offset = start + len(chunk) - len(chunk.lstrip())
+        for m in _ONE_NUMBER.finditer(squeezed):
+            cells.append(_cell(line_no, offset + m.start(), offset + m.end(), m.group(1), m.group(2)))
+        if word:
+            cells[-1] = replace(cells[-1], unit=word)
+        last_was_number = True
+    if aligned and cells:
+        label = [chunk for start, chunk in chunks if start < cells[0].start and chunk not in
+                 ("",)] if cells else label
+        label = [c for c in label if not _NUMBERS_CHUNK.fullmatch(c.replace(" ", ""))]
+    return ordinal, normalize_name(" ".join(label)), cells, unit
+
+
+def _split_fields(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:
+    """Tab-separated row: every field that is one number is a cell, at its field index.
+
+    A small integer in the first field, followed by a text field, is the row's ordinal.
+    """
+    fields = [(i, f.strip()) for i, f in enumerate(text.split("\t")) if f.strip()]
+    cells: list[Cell] = []
+    label: list[str] = []
+    unit = None
+    ordinal = ""
+    for k, (i, f) in enumerate(fields):
+        m, u = _CELL.fullmatch(f), None
+        if m is None:
+            mu = re.fullmatch(r"(.+?)\s*(千円|百万円|億円|円|%|人|件|回)", f)
+            if mu:
+                m, u = _CELL.fullmatch(mu.group(1)), mu.group(2)
+        if m is not None and k == 0 and len(fields) > 1 and f.isdigit() and len(f) <= 2 \
+                and _CELL.fullmatch(fields[1][1]) is None:
+            ordinal = f
+            continue
+        if m is None:
+            label.append(f)
+            continue
+        cells.append(_cell(line_no, i, i + 1, m.group(1), m.group(2), u))
+        unit = unit or u
+    return ordinal, normalize_name(" ".join(label)), cells, unit

@@ -1,0 +1,402 @@
+"""Identities found in a table and checked, whatever kind of table it is.
+
+- column totals: a row labelled 計 / 合計 / 小計 … is the sum of the rows it closes (the rows
+  since the previous total; for a grand total, the top-level rows or the subtotals);
+- parent = Σ children: a row whose ordinal children (`(1)` … under `1.`) follow it;
+- row relations across columns: 本年度 − 前年度 = 比較 (c = a − b), parts = whole (a column is
+  the sum of the contiguous columns before it: 財源内訳, 計), roll-forwards (a + b − c = d), and
+  ratio columns (構成比 = amount / its total, 増減率 = 増減額 / 前年度, in %).
+
+A relation counts only with label support (a total row's label; a header saying 比較 / 増減 /
+差引 / 計 / 合計 / 現在高) or when it holds on at least three rows of the table, so that a
+coincidence is never taken for one. A labelled total that fails is a mismatch; a row where a
+relation found only from the other rows fails is `unverifiable` (the rows may not belong
+together), never a mismatch. A blank cell among a relation's terms counts as 0 (nothing printed
+in a row of printed figures: 借入額 blank in a year without borrowing).
+
+Rows that print fewer cells than the table has columns are placed by the relations first: of
+every order-keeping placement, the one under which the relations hold (`place_short_rows`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations
+from math import comb
+
+from ingest.tables.model import Cell, Identity, Table
+
+MIN_ROWS = 3
+_DIFF_WORDS = ("比較", "増減", "差引", "差")
+_SUM_WORDS = ("計", "合計", "現在高", "末")
+_RATIO_WORDS = ("構成比", "率", "%")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation between the columns of every row: target = Σ sign × term (or a ratio)."""
+
+    kind: str
+    target: int
+    terms: tuple[tuple[int, int], ...]   # (sign, column); for `ratio`: (numerator, denominator)
+    support: str
+    share_of_total: bool = False         # ratio: denominator is the total row's numerator column
+
+
+def is_ratio_column(table: Table, c: int) -> bool:
+    """構成比 / 増減率 / % columns: not additive, so never summed (their rows do not add up)."""
+    col = table.columns[c]
+    return col.unit == "%" or any(w in col.label for w in _RATIO_WORDS)
+
+
+MAX_IDENTITY_COLUMNS = 40  # wider "tables" (a line of thousands of figures) land cell by cell, unchecked
+
+
+def find_identities(table: Table) -> list[Identity]:
+    if len(table.columns) > MAX_IDENTITY_COLUMNS:
+        return []
+    relations = discover_relations(table)
+    place_short_rows(table, relations)
+    return (_column_totals(table) + _parent_children(table) + _compared_rows(table)
+            + _row_identities(table, relations))
+
+
+# ------------------------------------------------------------------------- row relations
+
+def _value(table: Table, r: int, c: int, blank_as_zero: bool = True) -> Decimal | None:
+    cell = table.rows[r].placed[c] if c < len(table.rows[r].placed) else None
+    if cell is None:
+        return Decimal(0) if blank_as_zero else None
+    return cell.value
+
+
+def _relation_holds(table: Table, rel: Relation, r: int, placed=None) -> bool | None:
+    """True / False on row `r` (None when the row does not print the target)."""
+    row_cells = placed if placed is not None else table.rows[r].placed
+    target = row_cells[rel.target]
+    if target is None:
+        return None
+    get = lambda c: Decimal(0) if row_cells[c] is None else row_cells[c].value  # noqa: E731
+    if rel.kind == "ratio":
+        num_c, den_c = rel.terms[0][1], rel.terms[1][1]
+        if row_cells[num_c] is None:
+            return None
+        den = _total_value(table, den_c) if rel.share_of_total else (
+            None if row_cells[den_c] is None else row_cells[den_c].value)
+        if not den:
+            return None
+        ident = _ratio_identity(table, rel, target, row_cells[num_c], den, r)
+        return ident.holds
+    terms = [(s, row_cells[c]) for s, c in rel.terms]
+    if sum(1 for _, cell in terms if cell is not None) < 2:
+        return None
+    computed = sum((s * get(c) for s, c in rel.terms), Decimal(0))
+    cells = [target] + [cell for _, cell in terms if cell is not None]
+    tol = Identity(rel.kind, table, target, [(s, cell) for s, cell in terms if cell is not None],
+                   rel.support, row=r, column=rel.target).tolerance
+    return abs(target.value - computed) <= tol if cells else None
+
+
+def _total_value(table: Table, c: int) -> Decimal | None:
+    totals = [row for row in table.rows if row.is_total and c < len(row.placed) and row.placed[c]]
+    return totals[-1].placed[c].value if totals else None
+
+
+def _ratio_identity(table: Table, rel: Relation, target: Cell, num: Cell, den: Decimal,
+                    r: int | None) -> Identity:
+    den_cell = Cell(target.line, 0, 0, str(den), den, 0)
+    return Identity("ratio", table, target, [(1, num), (1, den_cell)], rel.support, row=r,
+                    column=rel.target, ratio=True)
+
+
+def discover_relations(table: Table) -> list[Relation]:
+    """Relations that hold on the rows printing every column (full rows)."""
+    width = len(table.columns)
+    full = [r for r, row in enumerate(table.rows) if len(row.cells) == table.widest and row.placed]
+    if width < 3 or not full:
+        return []
+    additive = [c for c in range(width) if not is_ratio_column(table, c)]
+    out: list[Relation] = []
+
+    def accepted(rel: Relation, words: tuple[str, ...]) -> bool:
+        results = [_relation_holds(table, rel, r) for r in full]
+        informative = [ok for ok, r in zip(results, full) if ok is not None and any(
+            table.rows[r].placed[c] is not None and table.rows[r].placed[c].value != 0
+            for _, c in rel.terms)]
+        holding = sum(1 for ok in informative if ok)
+        supported = any(w in table.columns[rel.target].label for w in words)
+        return (holding >= MIN_ROWS and holding >= 0.8 * len(informative)) or (
+            supported and holding >= 1 and holding == len(informative))
+
+    for k in additive:
+        before = [c for c in additive if c < k]
+        found = None
+        for i, j in combinations(before, 2):
+            rel = Relation("row_difference", k, ((1, i), (-1, j)), _support(table, k, _DIFF_WORDS))
+            if accepted(rel, _DIFF_WORDS):
+                found = rel
+                break
+        if found is None:
+            for i in range(len(before) - 2, -1, -1):
+                cols = before[i:]
+                if cols != list(range(cols[0], k)):
+                    continue
+                rel = Relation("row_sum", k, tuple((1, c) for c in cols), _support(table, k, _SUM_WORDS))
+                if accepted(rel, _SUM_WORDS):
+                    found = rel
+                    break
+        if found is None:
+            # the whole before its parts: 金額 then its 財源内訳 (国県支出金 … 一般財源)
+            after = [c for c in additive if c > k]
+            for j in range(len(after), 1, -1):
+                cols = after[:j]
+                if cols != list(range(k + 1, cols[-1] + 1)):
+                    continue
+                rel = Relation("row_sum", k, tuple((1, c) for c in cols), _support(table, k, _SUM_WORDS))
+                if accepted(rel, ()):
+                    found = rel
+                    break
+        if found is None and width <= MAX_RELATION_COLUMNS:
+            for a, b, c in combinations(before, 3):
+                rel = Relation("roll_forward", k, ((1, a), (1, b), (-1, c)), _support(table, k, _SUM_WORDS))
+                if accepted(rel, _SUM_WORDS):
+                    found = rel
+                    break
+        if found is not None:
+            out.append(found)
+    for k in range(width):
+        if k in additive:
+            continue
+        found = None
+        for j in additive:
+            if j > k:
+                break
+            rel = Relation("ratio", k, ((1, j), (1, j)), _support(table, k, _RATIO_WORDS), True)
+            if accepted(rel, ()):
+                found = rel
+            else:
+                for i in additive:
+                    if i == j:
+                        continue
+                    rel = Relation("ratio", k, ((1, j), (1, i)), _support(table, k, _RATIO_WORDS))
+                    if accepted(rel, ()):
+                        found = rel
+                        break
+            if found is not None:
+                break
+        if found is not None:
+            out.append(found)
+    return out
+
+
+MAX_PLACEMENTS = 4096  # combinations of short-row placements tried against the column totals
+MAX_ROW_PLACEMENTS = 2000  # order-keeping placements of one short row tried
+MAX_RELATION_COLUMNS = 16  # wider tables: only differences and sums are searched (no roll-forwards)
+
+
+def place_short_rows(table: Table, relations: list[Relation]) -> None:
+    """Put the cells of rows shorter than the table under the columns the identities prove.
+
+    For each short row, the order-keeping placements under which no row relation fails and
+    at least one holds are its candidates. One candidate is taken; where rows have several
+    (an opening balance or a borrowing left blank both fit a + b − c = d), the combination
+    under which the table's labelled totals hold in every column is taken if it is the only
+    one (`Row.proven`). Otherwise the rows keep their placement by position (or order).
+    """
+    width = len(table.columns)
+    additive_rel = [rel for rel in relations if rel.kind != "ratio"]
+    if not additive_rel:
+        return
+    options: dict[int, list[list]] = {}
+    for r, row in enumerate(table.rows):
+        n = len(row.cells)
+        if n >= table.widest or n < 2 or comb(width, n) > MAX_ROW_PLACEMENTS:
+            continue
+        good = []
+        for cols in combinations(range(width), n):
+            placed: list = [None] * width
+            for cell, c in zip(row.cells, cols):
+                placed[c] = cell
+            results = [_relation_holds(table, rel, r, placed) for rel in additive_rel]
+            if any(ok is False for ok in results) or not any(ok for ok in results):
+                continue
+            good.append(placed)
+        if good:
+            options[r] = good
+    single = {r: opts[0] for r, opts in options.items() if len(opts) == 1}
+    several = {r: opts for r, opts in options.items() if len(opts) > 1}
+    for r, placed in single.items():
+        table.rows[r].placed, table.rows[r].proven = placed, True
+    if not several:
+        return
+    total = 1
+    for opts in several.values():
+        total *= len(opts)
+    if total > MAX_PLACEMENTS or not any(row.is_total for row in table.rows):
+        return
+    fitting = []
+    keys = sorted(several)
+    for choice in _product([several[r] for r in keys]):
+        for r, placed in zip(keys, choice):
+            table.rows[r].placed = placed
+        if _totals_hold(table):
+            fitting.append(choice)
+            if len(fitting) > 1:
+                break
+    if len(fitting) == 1:
+        for r, placed in zip(keys, fitting[0]):
+            table.rows[r].placed, table.rows[r].proven = placed, True
+    else:
+        for r in keys:
+            table.rows[r].placed = _by_position(table, table.rows[r])
+
+
+def _product(lists: list[list]):
+    if not lists:
+        yield ()
+        return
+    for head in lists[0]:
+        for tail in _product(lists[1:]):
+            yield (head,) + tail
+
+
+def _by_position(table: Table, row) -> list:
+    from ingest.tables.layout import place_by_position
+
+    return place_by_position(row.cells, table.columns)
+
+
+def _totals_hold(table: Table) -> bool:
+    ids = _column_totals(table)
+    return bool(ids) and all(i.holds for i in ids)
+
+
+def _row_identities(table: Table, relations: list[Relation]) -> list[Identity]:
+    out: list[Identity] = []
+    for rel in relations:
+        for r, row in enumerate(table.rows):
+            target = row.placed[rel.target]
+            if target is None:
+                continue
+            if rel.kind == "ratio":
+                num = row.placed[rel.terms[0][1]]
+                den = _total_value(table, rel.terms[1][1]) if rel.share_of_total else (
+                    _value(table, r, rel.terms[1][1], blank_as_zero=False))
+                if num is None or not den:
+                    continue
+                ident = _ratio_identity(table, rel, target, num, den, r)
+            else:
+                terms = [(s, row.placed[c]) for s, c in rel.terms if row.placed[c] is not None]
+                if len(terms) < 2:
+                    continue
+                ident = Identity(rel.kind, table, target, terms, rel.support, row=r, column=rel.target)
+            ident.found_from_rows = not rel.support.startswith("header")
+            out.append(ident)
+    return out
+
+
+def _support(table: Table, k: int, words: tuple[str, ...]) -> str:
+    label = table.columns[k].label
+    hit = next((w for w in words if w in label), None)
+    return f"header {label}" if hit else f"holds on ≥{MIN_ROWS} rows"
+
+
+# ------------------------------------------------------------------------- column identities
+
+def _column_sum_check(table: Table, total_r: int, part_rs: list[int], kind: str,
+                      support: str) -> list[Identity]:
+    out = []
+    for c in range(len(table.columns)):
+        if is_ratio_column(table, c):
+            continue
+        reported = table.rows[total_r].placed[c]
+        if reported is None:
+            continue
+        present = [table.rows[r].placed[c] for r in part_rs if table.rows[r].placed[c] is not None]
+        if not present:
+            continue
+        out.append(Identity(kind, table, reported, [(1, t) for t in present], support, column=c))
+    return out
+
+
+def _column_totals(table: Table) -> list[Identity]:
+    """Each total row against the rows it closes; the reading that holds is taken."""
+    out: list[Identity] = []
+    start = 0
+    sub_totals: list[int] = []
+    rows = table.rows
+    for t, row in enumerate(rows):
+        if not row.is_total:
+            continue
+        label = row.path[-1] if row.path else "計"
+        plain = [r for r in range(start, t) if not rows[r].is_total]
+        top_level = min((rows[p].level for p in plain), default=0)
+        top = [r for r in plain if rows[r].level == top_level]
+        candidates = []
+        if sub_totals and not label.startswith("小"):
+            candidates.append(sub_totals + [r for r in plain if r > max(sub_totals)])
+        candidates += [top, plain]
+        best = None
+        for parts in candidates:
+            if not parts:
+                continue
+            ids = _column_sum_check(table, t, parts, "column_total", label)
+            if ids and all(i.holds for i in ids):
+                best = ids
+                break
+            if best is None:
+                best = ids
+        out.extend(best or [])
+        if label.startswith("小"):
+            sub_totals.append(t)
+        else:
+            sub_totals = []
+        start = t + 1
+    return out
+
+
+def _compared_rows(table: Table) -> list[Identity]:
+    """A row labelled 比較 / 増減 / 差引 is the row two above it minus the row above it, in each
+    column (本年度, 前年度, 比較 printed as rows)."""
+    out: list[Identity] = []
+    rows = table.rows
+    for r, row in enumerate(rows):
+        label = row.path[-1] if row.path else ""
+        if r < 2 or not any(w in label.replace(" ", "") for w in _DIFF_WORDS[:3]):
+            continue
+        first, second = rows[r - 2], rows[r - 1]
+        if any(any(w in (x.path[-1] if x.path else "") for w in _DIFF_WORDS[:3]) for x in (first, second)):
+            continue
+        for c in range(len(table.columns)):
+            if is_ratio_column(table, c):
+                continue
+            reported, a, b = row.placed[c], first.placed[c], second.placed[c]
+            if reported is None or (a is None and b is None):
+                continue
+            terms = [(1, a)] if a is not None else []
+            terms += [(-1, b)] if b is not None else []
+            out.append(Identity("compared_rows", table, reported, terms, label, row=r, column=c))
+    return out
+
+
+def _parent_children(table: Table) -> list[Identity]:
+    """A row followed by rows one level deeper (its children): parent = Σ children, taken when
+    it holds in at least three columns (or in every column the parent prints)."""
+    out: list[Identity] = []
+    rows = table.rows
+    for p, row in enumerate(rows):
+        children = []
+        for r in range(p + 1, len(rows)):
+            if rows[r].level <= row.level or rows[r].is_total:
+                break
+            if rows[r].level == row.level + 1:
+                children.append(r)
+        if len(children) < 2:
+            continue
+        ids = _column_sum_check(table, p, children, "parent_children", row.path[-1] if row.path else "")
+        holding = sum(i.holds for i in ids)
+        if len(ids) >= 2 and holding >= min(MIN_ROWS, len(ids)):
+            for i in ids:
+                i.found_from_rows = True
+            out.extend(ids)
+    return out

@@ -1,0 +1,125 @@
+"""Tables and their identities landed: `raw_table_cells` rows and `raw_checks` checks.
+
+Every numeric cell of every table lands, checked or not. A cell is `checked` when it is the
+total or a term of an identity that holds. A row that prints fewer cells than the table has
+columns, and that no identity placed, has its cells under columns by position (or, in text
+flow, which has no positions, by order: those land `unresolved` with that reason). An
+identity over such cells that does not hold is `unverifiable`: the reading is in doubt, not
+the document. Only a failing identity over rows read with certainty is a `mismatch`.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ingest.document import Document, Extraction
+from ingest.numbers import UNIT_SCALE
+from ingest.tables.identities import find_identities
+from ingest.tables.layout import group_tables, read_lines
+from ingest.tables.model import Identity, Table
+
+SEED = "raw_table_cells"
+MAX_TERMS_IN_NOTE = 12
+
+
+def read_tables(doc: Document) -> list[Table]:
+    """Every table of the document, read once and shared (`Document.derived`)."""
+    def compute(d: Document) -> list[Table]:
+        return group_tables(read_lines(list(enumerate(d.laid_out, start=1))), d.document_id)
+
+    return doc.derived("tables", compute)
+
+
+def _yen(value: Decimal, unit: str | None) -> int | None:
+    scale = UNIT_SCALE.get(unit or "")
+    return None if scale is None else int((value * scale).to_integral_value())
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{value:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _note(identity: Identity) -> str:
+    terms = identity.terms
+    shown = " ".join(f"{'+' if s > 0 else '−'} {_fmt(c.value)}" for s, c in terms[:MAX_TERMS_IN_NOTE])
+    more = f" … ({len(terms)} terms)" if len(terms) > MAX_TERMS_IN_NOTE else ""
+    lines = sorted({c.line for _, c in terms})
+    return (f"{identity.kind} ({identity.supported_by}): {shown.lstrip('+ ')}{more}; "
+            f"terms on lines {lines[0]}–{lines[-1]}" if lines else identity.kind)
+
+
+def extract(doc: Document) -> Extraction:
+    ex = Extraction()
+    tables = read_tables(doc)
+    flow = doc.layout == "pdf_flow"
+    for table in tables:
+        identities = find_identities(table)  # places short rows the relations prove, first
+        short = {id(c) for row in table.rows
+                 if len(row.cells) < table.widest and not row.proven for c in row.cells}
+        guessed = short if flow else set()
+        checked: set[int] = set()
+        # A total row that adds up in none of its columns: the rows it closes were not all
+        # read (a table split by a page, rows misread), not a misprint in every column.
+        by_total: dict[int, list[Identity]] = {}
+        for ident in identities:
+            if ident.kind == "column_total":
+                by_total.setdefault(ident.reported.line, []).append(ident)
+        unread = {id(i) for ids in by_total.values() if len(ids) >= 2 and not any(i.holds for i in ids)
+                  for i in ids}
+        for ident in identities:
+            cells = [ident.reported] + [c for _, c in ident.terms]
+            doubtful = any(id(c) in short for c in cells)
+            if ident.holds:
+                checked.update(id(c) for c in cells)
+            row = table.rows[ident.row] if ident.row is not None else None
+            col = table.columns[ident.column] if ident.column is not None else None
+            where = "/".join(x for x in (
+                table.title or table.table_id,
+                "/".join(row.path) if row is not None else None,
+                col.label if col is not None else None) if x)
+            note = _note(ident)
+            computed = ident.computed
+            if doubtful and not ident.holds:
+                note += ("; some cells were put under their columns by position or order only, "
+                         "and this reading does not add up")
+                computed = None
+            elif id(ident) in unread:
+                note += ("; the total adds up in none of its columns: the rows it closes were "
+                         "not all read")
+                computed = None
+            elif ident.found_from_rows and not ident.holds:
+                note += ("; a relation the other rows of the table hold does not hold here: "
+                         "the row may not belong to the table")
+                computed = None
+            ex.check(f"table:{ident.kind}", where, float(ident.reported.value),
+                     None if computed is None else float(computed), ident.reported.line, note,
+                     tolerance=float(ident.tolerance))
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row.placed):
+                if cell is None:
+                    continue
+                unit = table.columns[c].unit
+                ok = id(cell) not in guessed
+                ex.add(SEED, {
+                    "document_id": doc.document_id, "source_line": cell.line,
+                    "source_page": None, "table_id": table.table_id, "table_title": table.title,
+                    "row_no": r + 1, "col_no": c + 1, "row_path": "/".join(row.path),
+                    "column_path": table.columns[c].label, "printed_text": cell.text,
+                    "value": float(cell.value), "unit": unit, "value_yen": _yen(cell.value, unit),
+                    "is_total": row.is_total, "concept": None, "checked": id(cell) in checked,
+                    "status": "ok" if ok else "unresolved",
+                    "note": "" if ok else "placed under a column by order: the text flow gives no positions",
+                    "_value_lines": (cell.line,) if id(cell) in checked else (),
+                })
+            # cells beyond the table's width (a row wider than its table) are not dropped
+            for extra_i, cell in enumerate(row.cells[len(table.columns):], start=len(table.columns) + 1):
+                ex.add(SEED, {
+                    "document_id": doc.document_id, "source_line": cell.line, "source_page": None,
+                    "table_id": table.table_id, "table_title": table.title, "row_no": r + 1,
+                    "col_no": extra_i, "row_path": "/".join(row.path), "column_path": "",
+                    "printed_text": cell.text, "value": float(cell.value), "unit": table.unit,
+                    "value_yen": _yen(cell.value, table.unit), "is_total": row.is_total,
+                    "concept": None, "checked": False, "status": "unresolved",
+                    "note": "more cells than the table has columns", "_value_lines": (),
+                })
+    return ex

@@ -1,0 +1,382 @@
+"""Rows grouped into tables: columns, header paths, units and row label paths.
+
+A table is a run of numeric rows (two or more cells) with at most a few other lines between
+them (labels printed above or below their numbers, stacked group labels like 本/年/度, page
+furniture). A unit statement, a longer gap, or a row wider than the table starts a new one.
+
+Columns come from the rows themselves: the table is as wide as its widest rows, and a column
+sits where those rows' cells end (numbers are right-aligned). A row with fewer cells is placed
+by position: each cell goes to the column whose right edge is nearest, in order (`ragged`).
+Tab-separated rows give field indexes instead of character positions; text flow has neither,
+and its short rows keep the left-to-right order.
+
+Header words are the text fragments above the first row, each put over the columns its span
+covers (a word spanning two columns, `７年度中増減見込`, heads both), joined top to bottom
+(`本/年/度` is one word `本年度` when its characters stand one per line).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from statistics import median
+
+from ingest.normalize import normalize_name
+from ingest.numbers import unit_statement
+from ingest.tables.cells import ordinal_level, split_row
+from ingest.tables.model import Column, Row, Table
+
+MAX_GAP = 4          # other lines allowed between two rows of one table
+MAX_COLUMNS = 40     # wider rows are not laid out further (extra columns, headers): cells only
+MAX_HEADER_LINES = 8
+_UNIT_IN_LINE = re.compile(r"単位\s*[:：]?\s*([^\s)）、,]+)")
+_FRAGMENT = re.compile(r"\S+(?: \S+)*")  # text runs separated by two or more spaces
+_TOTAL = re.compile(r"(?:^|[^会設統推集])(?:合計|小計|総計|累計|計)$|^(?:歳入|歳出)?合計$")
+
+
+@dataclass
+class _Line:
+    no: int
+    text: str
+    ordinal: str
+    label: str
+    cells: list
+    unit: str | None
+
+
+def is_total_label(label: str) -> bool:
+    """`計`, `合計`, `小計`, `歳入合計` … but not `会計`, `設計`, `統計`, `推計`, `集計`."""
+    return bool(_TOTAL.search(label.replace(" ", "")))
+
+
+def read_lines(numbered: list[tuple[int, str]]) -> list[_Line]:
+    out = []
+    for no, text in numbered:
+        if not text.strip():
+            out.append(_Line(no, text, "", "", [], None))
+            continue
+        ordinal, label, cells, unit = split_row(no, text)
+        out.append(_Line(no, text, ordinal, label, cells, unit))
+    return out
+
+
+def _unit_of(text: str) -> str | None:
+    units = unit_statement(normalize_name(text).replace(" ", "")) if "単位" in text else None
+    if units:
+        return units[0]
+    m = _UNIT_IN_LINE.search(text) if "単位" in text else None
+    return m.group(1) if m else None
+
+
+def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
+    """Every table of the document, in order."""
+    tables: list[Table] = []
+    unit: str | None = None
+    pending: list[_Line] = []      # lines since the last table row (headers, labels, gaps)
+    current: list[_Line] = []      # the open table's numeric rows and the lines between them
+    width = 0
+    gap = 0
+
+    def close() -> None:
+        nonlocal current, width
+        if sum(1 for ln in current if len(ln.cells) >= 2) >= 1:
+            tables.append(_build(current, header_lines, unit_at_start, document_id, len(tables) + 1))
+        current, width = [], 0
+
+    header_lines: list[_Line] = []
+    unit_at_start: str | None = None
+    for ln in lines:
+        stated = _unit_of(ln.text) if not ln.cells else None
+        if stated:
+            if current:
+                close()
+            unit = stated
+            pending = [ln]
+            continue
+        if len(ln.cells) >= 2:
+            if current and (gap > MAX_GAP or (len(ln.cells) > max(width, 2) and width >= 2
+                                              and _wider_starts_new(current, ln))
+                            or _new_header_between(current)):
+                between = current[max(i for i, c in enumerate(current) if len(c.cells) >= 2) + 1:]
+                current = current[:len(current) - len(between)]
+                close()
+                pending = between
+            if not current:
+                header_lines = [p for p in pending if p.text.strip()][-MAX_HEADER_LINES:]
+                unit_at_start = unit or next((p.unit for p in [ln] if p.unit), None)
+            current.extend(pending if current else [])
+            current.append(ln)
+            width = max(width, len(ln.cells))
+            pending, gap = [], 0
+            continue
+        if current and len(ln.cells) == 1 and ("\t" in ln.text or "   " in ln.text.strip()
+                                                or ln.text.startswith("   ")):
+            # one number on a line of its own inside a table: a cell printed above or below
+            # its row (merged into it by position in `_build`), or a row of one column
+            current.append(ln)
+            gap = 0
+            continue
+        if current:
+            if ln.text.strip():
+                gap += 1
+            if gap > MAX_GAP:
+                close()
+                pending = [ln]
+                gap = 0
+                continue
+            current.append(ln)
+        else:
+            pending.append(ln)
+            pending = pending[-(MAX_HEADER_LINES * 2):]
+    if current:
+        close()
+    return tables
+
+
+def _header_like(ln: _Line) -> bool:
+    """A line of column words (`区 分 管理職手当 扶養手当 …`): three or more text runs, two of
+    them words (letter-spaced labels such as `普  通  債` are runs of single characters)."""
+    if ln.cells or "\t" in ln.text:
+        return False
+    runs = [m.group() for m in _FRAGMENT.finditer(ln.text)]
+    return len(runs) >= 3 and sum(1 for r in runs if len(r.replace(" ", "")) >= 2) >= 2
+
+
+def _new_header_between(current: list[_Line]) -> bool:
+    last = max(i for i, c in enumerate(current) if len(c.cells) >= 2)
+    return any(_header_like(c) for c in current[last + 1:])
+
+
+def _wider_starts_new(current: list[_Line], ln: _Line) -> bool:
+    """A row wider than the table starts a new one when non-row text (a header) precedes it."""
+    last = max(i for i, c in enumerate(current) if len(c.cells) >= 2)
+    between = [c for c in current[last + 1:] if c.text.strip()]
+    return any(len(c.label) > 2 for c in between)
+
+
+def _build(block: list[_Line], header: list[_Line], unit: str | None, document_id: str,
+           n: int) -> Table:
+    numeric = [ln for ln in block if ln.cells]
+    width = max(len(ln.cells) for ln in numeric)
+    full = [ln for ln in numeric if len(ln.cells) == width]
+    ends = [median(ln.cells[i].end for ln in full) for i in range(width)]
+    aligned = sum(1 for ln in numeric if "   " in ln.text.strip()) * 2 > len(numeric) \
+        and width <= MAX_COLUMNS
+    if aligned:  # positions mean something only in column-aligned text
+        ends = _extra_columns(ends, [c.end for ln in numeric if len(ln.cells) < width for c in ln.cells])
+    columns = [Column(i, e) for i, e in enumerate(ends)]
+    width = len(columns)
+    # The line right above the first row is its label when all its text lies left of the
+    # first column (`１. 普通債` over its numbers), not a header line.
+    left_edge = min(c.start for ln in numeric for c in ln.cells[:1])
+    while header and not header[-1].cells and header[-1].label and \
+            len(header[-1].text.rstrip()) < left_edge and not numeric[0].label:
+        block = [header.pop()] + block
+        break
+    rows = _rows(block, width)
+    table_unit = unit or next((ln.unit for ln in numeric if ln.unit), None)
+    ragged = False
+    for row in rows:
+        row.placed = place_by_position(row.cells, columns)
+        ragged |= len(row.cells) != width
+    if aligned:
+        rows = _merge_split_rows(rows)
+    for col in columns:  # a unit printed with a cell of the column (`37.1 %`), else the table's
+        col.unit = next((row.placed[col.index].unit for row in rows
+                         if row.placed[col.index] is not None and row.placed[col.index].unit),
+                        None) or table_unit
+    if width <= MAX_COLUMNS:
+        _headers(header, columns, block)
+    _paths(rows)
+    title = _title(header)
+    return Table(f"{document_id}:t{n:03d}", title, table_unit, block[0].no, block[-1].no, columns,
+                 rows, ragged)
+
+
+FAR = 6  # a short row's cell this far (in characters) from every column edge opens a column
+
+
+def _extra_columns(ends: list[float], others: list[int]) -> list[float]:
+    """Column edges of the widest rows, plus one where short rows print cells far from all.
+
+    (A table may print a column's figures on lines of their own, above or below their row:
+    the 支出予定額 of a 債務負担行為 調書; the widest rows then lack that column.)
+    """
+    out = sorted(ends)
+    for e in sorted(others):
+        if all(abs(e - x) > FAR for x in out):
+            out.append(float(e))
+            out.sort()
+    return out
+
+
+def _merge_split_rows(rows: list[Row]) -> list[Row]:
+    """A row of one or two cells and no label whose columns the next row leaves empty is part
+    of that row (printed on the line above it); else of the row before it, likewise."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        lone = not row.path and len(row.cells) <= 2
+        if lone and i + 1 < len(rows) and _fits(row, rows[i + 1]) and rows[i + 1].line - row.line <= 2:
+            nxt = rows[i + 1]
+            nxt.placed = [a if a is not None else b for a, b in zip(nxt.placed, row.placed)]
+            nxt.cells = sorted(nxt.cells + row.cells, key=lambda c: (c.end, c.line))
+            i += 1
+            continue
+        if lone and out and _fits(row, out[-1]) and row.line - out[-1].line <= 2:
+            prev = out[-1]
+            prev.placed = [a if a is not None else b for a, b in zip(prev.placed, row.placed)]
+            prev.cells = sorted(prev.cells + row.cells, key=lambda c: (c.end, c.line))
+            i += 1
+            continue
+        out.append(row)
+        i += 1
+    return out
+
+
+def _fits(part: Row, whole: Row) -> bool:
+    return all(b is None for a, b in zip(part.placed, whole.placed) if a is not None)
+
+
+def _rows(block: list[_Line], width: int) -> list[Row]:
+    """Numeric lines become rows; a row without a label takes it from a label-only line next
+    to it: the line below when the row opens with an ordinal (`(1)` … `総務` under it), else the
+    line above (`計` over its numbers), else the line below."""
+    taken: set[int] = set()
+    rows: list[Row] = []
+    for i, ln in enumerate(block):
+        if not ln.cells:
+            continue
+        ordinal, label = ln.ordinal, ln.label
+        # a lone figure (one cell, no label of its own) is a part of the row above or below
+        # it, merged in `_merge_split_rows`: it takes no label from its neighbours
+        if not label and not (len(ln.cells) == 1 and not ordinal):
+            above = _label_line(block, i, -1, taken)
+            below = _label_line(block, i, +1, taken)
+            pick = below if (ordinal and below is not None) else (above if above is not None else below)
+            if pick is not None:
+                taken.add(pick)
+                ordinal = ordinal or block[pick].ordinal
+                label = block[pick].label
+        row = Row(ln.no, label, list(ln.cells), is_total=is_total_label(label),
+                  level=ordinal_level(ordinal))
+        row.path = ((f"{ordinal} " if ordinal else "") + label,) if (label or ordinal) else ()
+        rows.append(row)
+    return rows
+
+
+def _label_line(block: list[_Line], i: int, step: int, taken: set[int]) -> int | None:
+    j = i + step
+    while 0 <= j < len(block) and not block[j].text.strip():
+        j += step
+    if 0 <= j < len(block) and j not in taken and not block[j].cells and block[j].label \
+            and len(block[j].label) <= 20:
+        return j
+    return None
+
+
+def place_by_position(cells: list, columns: list[Column]) -> list:
+    """Each cell under a column, in order; fewer cells than columns go to the nearest edges."""
+    width = len(columns)
+    if len(cells) == width:
+        return list(cells)
+    if len(cells) > width:  # wider than the table: keep all, in order (the table grows)
+        return list(cells[:width])
+    # order-preserving assignment minimising the distance of right edges (small DP)
+    n = len(cells)
+    inf = float("inf")
+    cost = [[inf] * (width + 1) for _ in range(n + 1)]
+    back = [[0] * (width + 1) for _ in range(n + 1)]
+    for j in range(width + 1):
+        cost[0][j] = 0.0
+    for i in range(1, n + 1):
+        for j in range(i, width + 1):
+            stay = cost[i][j - 1] if j - 1 >= i else inf
+            take = cost[i - 1][j - 1] + abs(cells[i - 1].end - columns[j - 1].end)
+            if take <= stay:
+                cost[i][j], back[i][j] = take, 1
+            else:
+                cost[i][j], back[i][j] = stay, 0
+    placed: list = [None] * width
+    i, j = n, width
+    while i > 0:
+        if back[i][j] == 1:
+            placed[j - 1] = cells[i - 1]
+            i -= 1
+        j -= 1
+    return placed
+
+
+def _headers(header: list[_Line], columns: list[Column], block: list[_Line]) -> None:
+    """Header words over the columns their span covers, top to bottom."""
+    if not columns:
+        return
+    lefts = [min((ln.cells[c.index].start for ln in block if len(ln.cells) == len(columns)),
+                 default=c.end - 4) for c in columns]
+    stub_end = min(lefts) - 1  # text left of every column is the row headers' (区分), not a column's
+    words: list[list[str]] = [[] for _ in columns]
+    for ln in header:
+        if "\t" in ln.text:
+            for i, field in enumerate(ln.text.split("\t")):
+                name = normalize_name(field)
+                if name:
+                    for col in columns:
+                        if round(col.end) - 1 == i:
+                            words[col.index].append(name)
+            continue
+        for m in _FRAGMENT.finditer(ln.text):
+            a, b = m.span()
+            name = normalize_name(m.group())
+            if not name or _unit_of(m.group()):
+                continue
+            if b <= stub_end:
+                continue
+            hit = [c.index for c, left in zip(columns, lefts) if a <= c.end + 1 and b >= left - 2]
+            if not hit:
+                near = min(columns, key=lambda c: abs((a + b) / 2 - c.end))
+                hit = [near.index]
+            if len(hit) == len(columns) > 2:
+                continue  # a line over the whole table is its title, not a column's header
+            for k in hit:
+                words[k].append(name)
+    for col in columns:
+        col.header = tuple(_join_stacked(words[col.index]))
+
+
+def _join_stacked(words: list[str]) -> list[str]:
+    """Characters printed one per line (`本`, `年`, `度`) are one word (`本年度`)."""
+    out: list[str] = []
+    run = ""
+    for w in words:
+        if len(w) == 1:
+            run += w
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(w)
+    if run:
+        out.append(run)
+    return out
+
+
+def _paths(rows: list[Row]) -> None:
+    """Row label paths from ordinal nesting: `(1) 総務` under the `1. 普通債` above it."""
+    parents: dict[int, str] = {}
+    for row in rows:
+        if not row.path:
+            continue
+        parents = {lvl: p for lvl, p in parents.items() if lvl < row.level}
+        outer = tuple(parents[lvl] for lvl in sorted(parents))
+        parents[row.level] = row.path[-1]
+        row.path = outer + row.path if row.level > 0 else row.path
+
+
+def _title(header: list[_Line]) -> str:
+    """The table's title: the first header line that reads as one (a long line of text)."""
+    for ln in header:
+        text = normalize_name(ln.text)
+        if len(text) >= 6 and not ln.cells and not _unit_of(ln.text):
+            return text
+    return ""
