@@ -44,9 +44,19 @@ class Relation:
 
 
 def is_ratio_column(table: Table, c: int) -> bool:
-    """構成比 / 増減率 / % columns: not additive, so never summed (their rows do not add up)."""
+    """構成比 / 増減率 / % columns: not additive, so never summed (their rows do not add up).
+
+    Known by a `%` unit, a header word, or by their figures: decimals throughout, and 100 in
+    the total row (a 構成比 under a `(単位 千円、%)` statement that gives no column its unit).
+    """
     col = table.columns[c]
-    return col.unit == "%" or any(w in col.label for w in _RATIO_WORDS)
+    if col.unit == "%" or any(w in col.label for w in _RATIO_WORDS):
+        return True
+    cells = [row.placed[c] for row in table.rows if c < len(row.placed) and row.placed[c] is not None]
+    totals = [row.placed[c] for row in table.rows if row.is_total and c < len(row.placed)
+              and row.placed[c] is not None]
+    return bool(cells) and bool(totals) and all(x.decimals >= 1 for x in cells) and all(
+        t.value == 100 for t in totals)
 
 
 MAX_IDENTITY_COLUMNS = 40  # wider "tables" (a line of thousands of figures) land cell by cell, unchecked
@@ -117,6 +127,7 @@ def discover_relations(table: Table) -> list[Relation]:
         return []
     additive = [c for c in range(width) if not is_ratio_column(table, c)]
     out: list[Relation] = []
+    seen_sets: list[set[int]] = []
 
     def accepted(rel: Relation, words: tuple[str, ...]) -> bool:
         results = [_relation_holds(table, rel, r) for r in full]
@@ -125,8 +136,13 @@ def discover_relations(table: Table) -> list[Relation]:
             for _, c in rel.terms)]
         holding = sum(1 for ok in informative if ok)
         supported = any(w in table.columns[rel.target].label for w in words)
+        if {rel.target, *(c for _, c in rel.terms)} in seen_sets:
+            return False  # the same relation read another way round (a = b + c is b = a − c)
+        # found from the rows: on three rows and nearly all; named by the header (比較, 計 …):
+        # on most rows (the rows where it then fails are mismatches)
         return (holding >= MIN_ROWS and holding >= 0.8 * len(informative)) or (
-            supported and holding >= 1 and holding == len(informative))
+            supported and holding >= 1 and (holding == len(informative) or (
+                holding >= MIN_ROWS and holding * 3 >= 2 * len(informative))))
 
     for k in additive:
         before = [c for c in additive if c < k]
@@ -145,17 +161,6 @@ def discover_relations(table: Table) -> list[Relation]:
                 if accepted(rel, _SUM_WORDS):
                     found = rel
                     break
-        if found is None:
-            # the whole before its parts: 金額 then its 財源内訳 (国県支出金 … 一般財源)
-            after = [c for c in additive if c > k]
-            for j in range(len(after), 1, -1):
-                cols = after[:j]
-                if cols != list(range(k + 1, cols[-1] + 1)):
-                    continue
-                rel = Relation("row_sum", k, tuple((1, c) for c in cols), _support(table, k, _SUM_WORDS))
-                if accepted(rel, ()):
-                    found = rel
-                    break
         if found is None and width <= MAX_RELATION_COLUMNS:
             for a, b, c in combinations(before, 3):
                 rel = Relation("roll_forward", k, ((1, a), (1, b), (-1, c)), _support(table, k, _SUM_WORDS))
@@ -164,6 +169,19 @@ def discover_relations(table: Table) -> list[Relation]:
                     break
         if found is not None:
             out.append(found)
+            seen_sets.append({found.target, *(c for _, c in found.terms)})
+    for k in additive:
+        # the whole before its parts: 金額 then its 財源内訳 (国県支出金 … 一般財源)
+        after = [c for c in additive if c > k]
+        for j in range(len(after), 1, -1):
+            cols = after[:j]
+            if cols != list(range(k + 1, cols[-1] + 1)):
+                continue
+            rel = Relation("row_sum", k, tuple((1, c) for c in cols), _support(table, k, _SUM_WORDS))
+            if accepted(rel, ()):
+                out.append(rel)
+                seen_sets.append({k, *cols})
+                break
     for k in range(width):
         if k in additive:
             continue

@@ -309,7 +309,13 @@ def place_by_position(cells: list, columns: list[Column]) -> list:
 
 
 def _headers(header: list[_Line], columns: list[Column], block: list[_Line]) -> None:
-    """Header words over the columns their span covers, top to bottom."""
+    """Header words over the columns they stand over, top to bottom.
+
+    A word belongs to the column whose span (first character of its widest cells to their
+    right edge) holds most of it, or to every column it spans when it is wider than one
+    (`７年度中増減見込` over 起債見込額 and 元金償還見込額). Letter-spaced pieces of one word on
+    one line (`比  較`) join; characters stacked one per line join too (`_join_stacked`).
+    """
     if not columns:
         return
     lefts = [min((ln.cells[c.index].start for ln in block if len(ln.cells) == len(columns)),
@@ -317,31 +323,38 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line]) -> 
     stub_end = min(lefts) - 1  # text left of every column is the row headers' (区分), not a column's
     words: list[list[str]] = [[] for _ in columns]
     for ln in header:
+        on_line: dict[int, str] = {}
         if "\t" in ln.text:
             for i, field in enumerate(ln.text.split("\t")):
                 name = normalize_name(field)
-                if name:
-                    for col in columns:
-                        if round(col.end) - 1 == i:
-                            words[col.index].append(name)
-            continue
-        for m in _FRAGMENT.finditer(ln.text):
-            a, b = m.span()
-            name = normalize_name(m.group())
-            if not name or _unit_of(m.group()):
-                continue
-            if b <= stub_end:
-                continue
-            hit = [c.index for c, left in zip(columns, lefts) if a <= c.end + 1 and b >= left - 2]
-            if not hit:
-                near = min(columns, key=lambda c: abs((a + b) / 2 - c.end))
-                hit = [near.index]
-            if len(hit) == len(columns) > 2:
-                continue  # a line over the whole table is its title, not a column's header
-            for k in hit:
-                words[k].append(name)
+                for col in columns:
+                    if name and round(col.end) - 1 == i:
+                        on_line[col.index] = on_line.get(col.index, "") + name
+        else:
+            for m in _FRAGMENT.finditer(ln.text):
+                a, b = m.span()
+                name = normalize_name(m.group())
+                if not name or _unit_of(m.group()) or b <= stub_end:
+                    continue
+                spans = [(c.index, min(b, c.end + 1) - max(a, left - 1))
+                         for c, left in zip(columns, lefts)]
+                covered = [i for i, ov in spans if ov > 0 and ov >= 0.5 * min(b - a, c_width(columns, lefts, i))]
+                if len(covered) == len(columns) > 2:
+                    continue  # a line over the whole table is its title, not a column's header
+                if not covered:
+                    centre = (a + b) / 2
+                    covered = [min(range(len(columns)),
+                                   key=lambda i: abs(centre - (lefts[i] + columns[i].end) / 2))]
+                for i in covered:
+                    on_line[i] = on_line.get(i, "") + name
+        for i, text in on_line.items():
+            words[i].append(text)
     for col in columns:
         col.header = tuple(_join_stacked(words[col.index]))
+
+
+def c_width(columns: list[Column], lefts: list[int], i: int) -> float:
+    return max(1.0, columns[i].end - lefts[i] + 1)
 
 
 def _join_stacked(words: list[str]) -> list[str]:

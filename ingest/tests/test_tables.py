@@ -1,0 +1,201 @@
+"""The table engine on fragments in each layout: cells, tables, identities, tolerance, landing.
+
+Fragments are written here in the layouts the documents use (column-aligned text as
+`pdftotext -layout` writes it, text flow, tab-separated OCR); their figures are made up so that
+each identity holds, and then planted wrong to see the check fail.
+"""
+from decimal import Decimal
+
+import pytest
+
+from ingest.document import Document, Line
+from ingest.normalize import normalize_line
+from ingest.tables.cells import layout_line, split_row
+from ingest.tables.identities import find_identities
+from ingest.tables.land import extract, read_tables
+
+
+def doc_of(texts: list[str], layout: str = "pdf_flow") -> Document:
+    lines = [Line(i + 1, normalize_line(t)) for i, t in enumerate(texts)]
+    return Document("t", "132101", 2025, layout, lines, laid_out=[layout_line(t) for t in texts])
+
+
+def statuses(ex) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for c in ex.checks:
+        rep, comp, tol = c["reported_value"], c["computed_value"], c["tolerance"] or 0
+        s = "unverifiable" if comp is None else ("ok" if abs(rep - comp) <= tol + 1e-9 else "mismatch")
+        out[s] = out.get(s, 0) + 1
+    return out
+
+
+# ------------------------------------------------------------------------------ cells
+
+@pytest.mark.parametrize("text, ordinal, label, cells", [
+    ("     市長等          5        0   46,944   21,595", "", "市長等", ["5", "0", "46,944", "21,595"]),
+    # glued cells: no printed number starts with 0 unless it is 0
+    ("     比  較      △12,2000072,804 75,482", "", "比較", ["-12,200", "0", "0", "72,804", "75,482"]),
+    ("  2   地  方  譲  与  税      466,000    0.5     △ 31,000   △ 6.2", "2", "地方譲与税",
+     ["466,000", "0.5", "-31,000", "-6.2"]),
+    ("   (1)                       3,167,511     3,152,728", "(1)", "", ["3,167,511", "3,152,728"]),
+    ("相談件数は108件、アクセス件数は11,931,018件であった。", "", None, []),
+    ("                   - 603 -        - 604 -", "", "", []),
+    ("議第84号 令和6年度沼津市一般会計補正予算(第7回)", "", None, []),
+    ("1\t市税\t1,000\t2,000", "1", "市税", ["1,000", "2,000"]),
+])
+def test_split_row(text, ordinal, label, cells):
+    got_ordinal, got_label, got, _ = split_row(1, layout_line(text))
+    assert [c.text for c in got] == cells
+    if cells:
+        assert (got_ordinal, got_label) == (ordinal, label)
+
+
+def test_units_printed_with_the_first_row_go_to_their_cells():
+    _, _, cells, unit = split_row(1, layout_line(
+        "  1   市      税   35,500,000 千円     37.1 ％    35,300,000 千円     36.9 ％"))
+    assert unit == "千円" and [c.unit for c in cells] == ["千円", "%", "千円", "%"]
+
+
+# ------------------------------------------------------------------------------ identities
+
+ALIGNED = [
+    "                                              (単位 千円)",
+    "        区  分          本 年 度      前 年 度      比  較",
+    "  1   議  会  費          469,887      459,875      10,012",
+    "  2   総  務  費       12,486,809   11,361,324   1,125,485",
+    "  3   民  生  費       34,655,705   33,868,977     786,728",
+    "        合    計       47,612,401   45,690,176   1,922,225",
+]
+
+
+def test_aligned_table_totals_and_row_differences_hold():
+    doc = doc_of(ALIGNED)
+    (table,) = read_tables(doc)
+    assert table.unit == "千円" and len(table.columns) == 3
+    assert [c.label for c in table.columns] == ["本年度", "前年度", "比較"]
+    assert [r.path for r in table.rows][:2] == [("1 議会費",), ("2 総務費",)]
+    ex = extract(doc)
+    assert statuses(ex) == {"ok": 7}  # 3 column totals + 本年度 − 前年度 = 比較 on 4 rows
+    cells = ex.rows["raw_table_cells"]
+    assert len(cells) == 12 and all(c["checked"] for c in cells)
+    assert cells[0]["value_yen"] == 469_887_000 and cells[0]["column_path"] == "本年度"
+
+
+def test_a_planted_wrong_total_is_a_mismatch_with_its_terms():
+    doc = doc_of(ALIGNED[:-1] + ["        合    計       47,612,401   45,690,176   1,922,999"])
+    ex = extract(doc)
+    bad = [c for c in ex.checks if c["computed_value"] is not None
+           and abs(c["reported_value"] - c["computed_value"]) > c["tolerance"]]
+    # the 比較 total no longer adds up, nor does 本年度 − 前年度 = 比較 on the 合計 row
+    assert sorted((c["subject"], c["source_line"], c["reported_value"]) for c in bad) == [
+        ("table:column_total", 6, 1922999.0), ("table:row_difference", 6, 1922999.0)]
+    assert "10,012 + 1,125,485 + 786,728" in bad[0]["note"]
+
+
+def test_rounding_tolerance_is_half_a_unit_per_figure():
+    """千円 figures are rounded, each exact to ±0.5: three terms and their total may differ by
+    4 × 0.5 = 2 (interval arithmetic over every printed figure); 1 + 1 + 1 printed as 5 is
+    within it, as 6 it is not."""
+    def total_status(printed: str) -> str:
+        doc = doc_of(["(単位 千円)", "  a    1   10", "  b    1   10", "  c    1   10",
+                      f"  計    {printed}   30"])
+        (check,) = [c for c in extract(doc).checks if c["reported_value"] == float(printed)]
+        assert check["tolerance"] == 2.0
+        return "ok" if abs(check["reported_value"] - check["computed_value"]) <= 2.0 else "mismatch"
+
+    assert total_status("5") == "ok" and total_status("6") == "mismatch"
+
+
+def test_yen_figures_are_exact():
+    doc = doc_of(["(単位 円)", "  a    1   10", "  b    1   10", "  計    4   20"])
+    checks = extract(doc).checks
+    assert all(c["tolerance"] == 0 for c in checks)
+    assert statuses(extract(doc)) == {"ok": 1, "mismatch": 1}
+
+
+def test_a_relation_on_two_rows_only_is_a_coincidence_not_an_identity():
+    doc = doc_of(["(単位 千円)", "  a    5    3    2", "  b    9    4    5", "  c    7    1    1"])
+    assert not [c for c in extract(doc).checks if c["subject"] == "table:row_difference"]
+    doc = doc_of(["(単位 千円)", "  a    5    3    2", "  b    9    4    5", "  c    7    1    6",
+                  "  d    8    8    0"])
+    found = [c for c in extract(doc).checks if c["subject"] == "table:row_difference"]
+    assert len(found) == 4 and statuses(extract(doc)) == {"ok": 4}
+
+
+def test_roll_forward_and_parent_children():
+    doc = doc_of([
+        "(単位 千円)",
+        "      1. 普 通 債",
+        "                     1,000     200     100     1,100",
+        "         (1)           600     100      50       650",
+        "              総  務",
+        "         (2)           400     100      50       450",
+        "              民  生",
+        "      2. そ の 他",
+        "                       300       0      30       270",
+        "            計",
+        "                     1,300     200     130     1,370",
+    ])
+    (table,) = read_tables(doc)
+    assert [r.path for r in table.rows] == [("1 普通債",), ("1 普通債", "(1) 総務"),
+                                            ("1 普通債", "(2) 民生"), ("2 その他",), ("計",)]
+    ex = extract(doc)
+    kinds = {c["subject"] for c in ex.checks}
+    assert {"table:roll_forward", "table:parent_children", "table:column_total"} <= kinds
+    assert statuses(ex).get("mismatch", 0) == 0
+
+
+def test_a_short_row_in_text_flow_is_placed_by_the_identities():
+    """A lender row printing no borrowing: a + b − c = d and the 合計 decide where its three
+    numbers go (the opening balance and the borrowing left blank both fit the row alone)."""
+    doc = doc_of([
+        "(単位:千円)",
+        "財 政 融 資 資 金 7,468,793 115,946 613,785 6,970,954",
+        "旧 郵 便 貯 金 資 金 99,991 70,323 29,668",
+        "地 方 公 共 団 体 金 融 機 構 8,908,008 232,300 768,438 8,371,870",
+        "区 市 町 村 振 興 協 会 237,746 149,200 30,679 356,267",
+        "合 計 16,714,538 497,446 1,483,225 15,728,759",
+    ])
+    (table,) = read_tables(doc)
+    ex = extract(doc)
+    short = table.rows[1]
+    assert short.proven and [c.text if c else None for c in short.placed] == [
+        "99,991", None, "70,323", "29,668"]
+    assert statuses(ex).get("mismatch", 0) == 0
+    assert all(c["status"] == "ok" for c in ex.rows["raw_table_cells"])
+
+
+def test_ratio_columns_are_checked_not_summed():
+    doc = doc_of([
+        "(単位 千円、%)",
+        "  1  市 税     600     60.0     500     50.0",
+        "  2  譲与税    300     30.0     400     40.0",
+        "  3  交付金    100     10.0     100     10.0",
+        "     合 計   1,000    100.0   1,000    100.0",
+    ])
+    ex = extract(doc)
+    subjects = [c["subject"] for c in ex.checks]
+    assert subjects.count("table:ratio") == 8 and statuses(ex) == {"ok": len(subjects)}
+    # the ratio columns are not summed as amounts
+    assert not [c for c in ex.checks if c["subject"] == "table:column_total" and c["reported_value"] == 100.0]
+
+
+def test_tab_separated_rows_make_the_same_model():
+    doc = doc_of(["区分\t本年度\t前年度\t比較", "議会費\t469,887\t459,875\t10,012",
+                  "総務費\t12,486,809\t11,361,324\t1,125,485", "民生費\t34,655,705\t33,868,977\t786,728",
+                  "合計\t47,612,401\t45,690,176\t1,922,225"], layout="markdown_tsv")
+    (table,) = read_tables(doc)
+    assert [c.label for c in table.columns] == ["本年度", "前年度", "比較"]
+    assert statuses(extract(doc)) == {"ok": 7}
+
+
+def test_every_identity_kind_fails_on_planted_bad_data():
+    """Each kind of check can fail: a wrong figure is never absorbed by the search."""
+    good = find_identities(read_tables(doc_of(ALIGNED))[0])
+    assert good and all(i.holds for i in good)
+    bad_row = ALIGNED[:3] + ["  2   総  務  費       12,486,809   11,361,324   1,125,000"] + ALIGNED[4:]
+    idents = find_identities(read_tables(doc_of(bad_row))[0])
+    failing = {(i.kind, i.reported.line) for i in idents if not i.holds}
+    assert ("column_total", 6) in failing  # the 比較 total no longer adds up
+    assert ("row_difference", 4) in failing  # nor 本年度 − 前年度 = 比較 on its row
+    assert Decimal("1125000") in {i.reported.value for i in idents if not i.holds}
