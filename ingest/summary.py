@@ -28,6 +28,39 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
+def _table_shares(q) -> list[tuple]:
+    """Per document: tables, cells, checked cells, and the shares of its printed figures
+    (line by line: a line's figures up to the cells read on it) landed and checked."""
+    has = q("select count(*) from information_schema.tables where table_schema = 'raw' "
+            "and table_name = 'raw_table_cells'")[0][0]
+    if not has:
+        return []
+    return q("""
+        with cells as (
+            select document_id, source_line, count(*) as n, count(*) filter (where checked) as k
+            from raw.raw_table_cells group by all
+        ),
+        per_doc as (
+            select document_id, count(distinct table_id) as tables, count(*) as cells,
+                   count(*) filter (where checked) as checked
+            from raw.raw_table_cells group by all
+        ),
+        shares as (
+            select t.document_id, sum(t.numeric_tokens) as figures,
+                   sum(least(t.numeric_tokens, coalesce(c.n, 0))) as landed,
+                   sum(least(t.numeric_tokens, coalesce(c.k, 0))) as checked
+            from raw.raw_line_tokens as t
+            left join cells as c on c.document_id = t.document_id and c.source_line = t.line_no
+            group by all
+        )
+        select d.document_id, coalesce(p.tables, 0), coalesce(p.cells, 0), coalesce(p.checked, 0),
+               coalesce(s.landed, 0) / greatest(s.figures, 1), coalesce(s.checked, 0) / greatest(s.figures, 1)
+        from marts.dim_document as d
+        left join per_doc as p on p.document_id = d.document_id
+        left join shares as s on s.document_id = d.document_id
+        order by d.document_id""")
+
+
 def print_summary(path: Path, failed_tests: list[str] | None, gx_report, seconds: float | None,
                   require_coverage: float | None = None) -> int:
     """Print documents, rows per mart, checks and coverage.
@@ -90,6 +123,10 @@ def print_summary(path: Path, failed_tests: list[str] | None, gx_report, seconds
                       "warehouse")
             if require_coverage is not None and ratio < require_coverage:
                 below.append(doc)
+        for doc, tables, cells, checked, landed_share, checked_share in _table_shares(q):
+            print(f"tables {doc}: {tables} tables, {cells} cells, {checked} checked by an identity "
+                  f"({landed_share:.0%} of printed figures landed as table cells, "
+                  f"{checked_share:.0%} checked)")
         worst = q("select document_id, section_path, numeric_tokens - captured_tokens as left_over "
                   "from marts.rpt_extraction_coverage where numeric_tokens > captured_tokens "
                   "order by left_over desc, document_id, section_path limit 5")

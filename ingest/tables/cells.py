@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 from decimal import Decimal
 
 from ingest.normalize import normalize_name, strip_format_chars
@@ -65,6 +66,23 @@ def _cell(line_no: int, start: int, end: int, sign: str | None, number: str,
 
 
 def split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:
+    """(ordinal, label, cells, unit word printed with a cell) of one laid-out line.
+
+    Reports repeat lines (page furniture, ruled rows) and the same document is often read
+    again: the reading of a text is cached, and only the line number is put on its cells.
+    """
+    ordinal, label, parts, unit = _split_cached(text)
+    return ordinal, label, [Cell(line_no, *p) for p in parts], unit
+
+
+@lru_cache(maxsize=16384)
+def _split_cached(text: str) -> tuple[str, str, tuple, str | None]:
+    ordinal, label, cells, unit = _split_row(0, text)
+    return ordinal, label, tuple((c.start, c.end, c.text, c.value, c.decimals, c.unit)
+                                 for c in cells), unit
+
+
+def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:
     """(ordinal, label, cells, unit word printed with a cell) of one laid-out line.
 
     The label is the text that is not a cell, normalized as a name (`市 税` → `市税`); the

@@ -24,7 +24,7 @@ from decimal import Decimal
 from itertools import combinations
 from math import comb
 
-from ingest.tables.model import Cell, Identity, Table
+from ingest.tables.model import EXACT_UNITS, Cell, Identity, Table
 
 MIN_ROWS = 3
 _DIFF_WORDS = ("比較", "増減", "差引", "差")
@@ -119,30 +119,93 @@ def _ratio_identity(table: Table, rel: Relation, target: Cell, num: Cell, den: D
                     column=rel.target, ratio=True)
 
 
+class _Grid:
+    """A table's values as exact integers (scaled by 2 × 10^decimals), for the relation search.
+
+    The search tries hundreds of candidate relations per table; Decimal arithmetic and
+    building an Identity for each try cost more than the rest of the ingest together.
+    `holds` agrees with `Identity.holds`: half a unit per rounded figure, exact figures exact.
+    """
+
+    def __init__(self, table: Table, rows: list[int]):
+        width = len(table.columns)
+        cells = [c for r in rows for c in table.rows[r].placed if c is not None]
+        self.scale = max((c.decimals for c in cells), default=0)
+        self.values: dict[int, list[int | None]] = {}
+        self.halves: dict[int, list[int]] = {}  # half a unit of each figure's last digit
+        self.exact_unit = [table.columns[c].unit in EXACT_UNITS for c in range(width)]
+        for r in rows:
+            vals, halves = [], []
+            for cell in table.rows[r].placed:
+                if cell is None:
+                    vals.append(None)
+                    halves.append(0)
+                    continue
+                vals.append(int(cell.value * 2 * 10 ** self.scale))
+                halves.append(10 ** (self.scale - cell.decimals))
+            self.values[r], self.halves[r] = vals, halves
+
+    def holds(self, rel: Relation, r: int) -> bool | None:
+        vals, halves = self.values[r], self.halves[r]
+        target = vals[rel.target]
+        if target is None:
+            return None
+        total, present = 0, 0
+        tol = halves[rel.target]
+        whole = halves[rel.target] == 10 ** self.scale  # no decimals printed
+        for sign, c in rel.terms:
+            v = vals[c]
+            if v is None:
+                continue
+            present += 1
+            total += sign * v
+            tol += halves[c]
+            whole = whole and halves[c] == 10 ** self.scale
+        if present < 2:
+            return None
+        exact = self.exact_unit[rel.target] and whole  # as Identity.tolerance decides it
+        return abs(target - total) <= (0 if exact else tol)
+
+
 def discover_relations(table: Table) -> list[Relation]:
     """Relations that hold on the rows printing every column (full rows)."""
     width = len(table.columns)
     full = [r for r, row in enumerate(table.rows) if len(row.cells) == table.widest and row.placed]
     if width < 3 or not full:
         return []
+    labels = [c.label for c in table.columns]
+    if len(full) < MIN_ROWS and not any(w in label for label in labels
+                                        for w in _DIFF_WORDS + _SUM_WORDS + _RATIO_WORDS):
+        return []  # too few rows to find a relation from, and no header naming one
     additive = [c for c in range(width) if not is_ratio_column(table, c)]
     out: list[Relation] = []
     seen_sets: list[set[int]] = []
 
+    grid = _Grid(table, full)
+
     def accepted(rel: Relation, words: tuple[str, ...]) -> bool:
-        results = [_relation_holds(table, rel, r) for r in full]
-        informative = [ok for ok, r in zip(results, full) if ok is not None and any(
-            table.rows[r].placed[c] is not None and table.rows[r].placed[c].value != 0
-            for _, c in rel.terms)]
-        holding = sum(1 for ok in informative if ok)
-        supported = any(w in table.columns[rel.target].label for w in words)
         if {rel.target, *(c for _, c in rel.terms)} in seen_sets:
             return False  # the same relation read another way round (a = b + c is b = a − c)
+        supported = any(w in labels[rel.target] for w in words)
         # found from the rows: on three rows and nearly all; named by the header (比較, 計 …):
-        # on most rows (the rows where it then fails are mismatches)
-        return (holding >= MIN_ROWS and holding >= 0.8 * len(informative)) or (
-            supported and holding >= 1 and (holding == len(informative) or (
-                holding >= MIN_ROWS and holding * 3 >= 2 * len(informative))))
+        # on most rows (the rows where it then fails are mismatches). Counted on exact
+        # integers, stopping as soon as too many rows have failed (most candidates fail at once).
+        allowed = len(full) // 3 if supported else len(full) // 5
+        holding = failing = 0
+        for r in full:
+            ok = grid.holds(rel, r) if rel.kind != "ratio" else _relation_holds(table, rel, r)
+            if ok is None:
+                continue
+            if ok:
+                holding += 1
+            else:
+                failing += 1
+                if failing > allowed:
+                    return False
+        informative = holding + failing
+        return (holding >= MIN_ROWS and holding >= 0.8 * informative) or (
+            supported and holding >= 1 and (holding == informative or (
+                holding >= MIN_ROWS and holding * 3 >= 2 * informative)))
 
     for k in additive:
         before = [c for c in additive if c < k]

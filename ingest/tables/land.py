@@ -94,22 +94,27 @@ def extract(doc: Document) -> Extraction:
             ex.check(f"table:{ident.kind}", where, float(ident.reported.value),
                      None if computed is None else float(computed), ident.reported.line, note,
                      tolerance=float(ident.tolerance))
+        col_labels = [col.label for col in table.columns]
+        col_units = [col.unit for col in table.columns]
+        rows_out = ex.rows.setdefault(SEED, [])
         for r, row in enumerate(table.rows):
+            row_path = "/".join(row.path)
             for c, cell in enumerate(row.placed):
                 if cell is None:
                     continue
-                unit = table.columns[c].unit
+                unit = col_units[c]
                 ok = id(cell) not in guessed
-                ex.add(SEED, {
+                is_checked = id(cell) in checked
+                rows_out.append({
                     "document_id": doc.document_id, "source_line": cell.line,
                     "source_page": None, "table_id": table.table_id, "table_title": table.title,
-                    "row_no": r + 1, "col_no": c + 1, "row_path": "/".join(row.path),
-                    "column_path": table.columns[c].label, "printed_text": cell.text,
+                    "row_no": r + 1, "col_no": c + 1, "row_path": row_path,
+                    "column_path": col_labels[c], "printed_text": cell.text,
                     "value": float(cell.value), "unit": unit, "value_yen": _yen(cell.value, unit),
-                    "is_total": row.is_total, "concept": None, "checked": id(cell) in checked,
+                    "is_total": row.is_total, "concept": None, "checked": is_checked,
                     "status": "ok" if ok else "unresolved",
                     "note": "" if ok else "placed under a column by order: the text flow gives no positions",
-                    "_value_lines": (cell.line,) if id(cell) in checked else (),
+                    "_value_lines": (cell.line,) if is_checked else (),
                 })
             # cells beyond the table's width (a row wider than its table) are not dropped
             for extra_i, cell in enumerate(row.cells[len(table.columns):], start=len(table.columns) + 1):

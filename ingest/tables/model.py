@@ -43,7 +43,7 @@ class Column:
 
     @property
     def label(self) -> str:
-        return "/".join(self.header)
+        return "/".join(self.header)  # (joined on use; header words are few)
 
 
 @dataclass

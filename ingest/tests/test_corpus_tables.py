@@ -1,0 +1,119 @@
+"""Documents of other cities, each added by its manifest line alone, read by the table engine.
+
+The corpus (`../shared/corpus`, see its README) is read in place: the test copies the text
+documents into a scratch project with a manifest of the corpus lines (never into the
+repository), builds it through the CLI, and checks what the issue asks of every document:
+at least 90% of its printed figures land in `fct_table_cells`, at least half are `checked`,
+and the totals the corpus README worked by hand are `ok` checks.
+"""
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.tests.test_gate import copy_project
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus"
+pytestmark = [pytest.mark.warehouse,
+              pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")]
+
+
+def corpus_text_rows() -> list[dict]:
+    with (CORPUS / "manifest.csv").open(encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if r["path"].endswith(".txt")]
+
+
+@pytest.fixture(scope="module")
+def corpus_warehouse(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("corpus"))
+    shutil.copytree(ROOT / "ingest", root / "ingest", ignore=shutil.ignore_patterns("__pycache__"))
+    raw = root / "data" / "raw"
+    rows = corpus_text_rows()
+    for r in rows:
+        shutil.copy(CORPUS / r["path"], raw / r["path"])
+    with (raw / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    (raw / "acknowledged_mismatches.csv").write_text("check_id,note,reviewed_by\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "WAREHOUSE_PATH"}
+    proc = subprocess.run([sys.executable, "-m", "ingest.cli", "build", "--force"], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode in (0, 1), proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    return root / "warehouse.duckdb"
+
+
+def shares(con, document_id: str) -> tuple[int, float, float]:
+    """(printed figures, share landed as cells, share checked), line by line."""
+    row = con.execute("""
+        with cells as (
+            select source_line, count(*) as n, count(*) filter (where checked) as k
+            from marts.fct_table_cells where document_id = ? group by source_line
+        )
+        select sum(t.numeric_tokens),
+               sum(least(t.numeric_tokens, coalesce(c.n, 0))),
+               sum(least(t.numeric_tokens, coalesce(c.k, 0)))
+        from raw.raw_line_tokens t left join cells c on c.source_line = t.line_no
+        where t.document_id = ?""", [document_id, document_id]).fetchone()
+    figures, landed, checked = row
+    return figures or 0, (landed or 0) / (figures or 1), (checked or 0) / (figures or 1)
+
+
+@pytest.mark.parametrize("document_id", [r["document_id"] for r in corpus_text_rows()])
+def test_corpus_document_lands_and_checks_its_figures(corpus_warehouse, document_id):
+    con = duckdb.connect(str(corpus_warehouse), read_only=True)
+    try:
+        figures, landed, checked = shares(con, document_id)
+        mismatches = con.execute("select count(*) from marts.rpt_reconciliation where "
+                                 "document_id = ? and status = 'mismatch'", [document_id]).fetchone()[0]
+    finally:
+        con.close()
+    if figures == 0:
+        pytest.skip(f"{document_id} prints no figures in tables (a list of bills)")
+    assert landed >= 0.9, (document_id, figures, landed)
+    assert checked >= 0.5, (document_id, figures, checked)
+    assert mismatches == 0
+
+
+# (document, printed line, printed total) of the totals the corpus README worked by hand
+HAND_CHECKED = [
+    ("fuji-2025-fuzoku", 762, "table:roll_forward", 77_790_416),    # 地方債 計 roll-forward
+    ("fuji-2025-fuzoku", 762, "table:column_total", 75_398_098),    # 普通債 + 災害復旧債 + その他 = 計
+    ("fuji-2025-fuzoku", 732, "table:parent_children", 69_239_827),  # ten purposes = 普通債
+    ("fuji-2025-fuzoku", 719, "table:row_sum", 69_017_427),         # 債務負担行為 合計
+    ("fuji-2025-fuzoku", 15, "table:column_total", 758_669),        # 特別職 本年度 計 合計
+    ("numazu-2026-kanbetsu", 34, "table:column_total", 95_650_000),  # 歳入合計 本年度
+    ("numazu-2026-kanbetsu", 34, "table:column_total", 95_600_000),  # 歳入合計 前年度
+    ("numazu-2026-kanbetsu", 74, "table:column_total", 95_650_000),  # 歳出合計 本年度
+    ("numazu-2026-kanbetsu", 28, "table:row_difference", -1_557_419),  # 繰入金 本年度 − 前年度
+]
+
+
+@pytest.mark.parametrize("document_id, line, subject, reported", HAND_CHECKED)
+def test_hand_checked_totals_are_ok_checks(corpus_warehouse, document_id, line, subject, reported):
+    con = duckdb.connect(str(corpus_warehouse), read_only=True)
+    try:
+        found = con.execute("select status from marts.rpt_reconciliation where document_id = ? "
+                            "and source_line = ? and subject = ? and reported_value = ?",
+                            [document_id, line, subject, reported]).fetchall()
+    finally:
+        con.close()
+    assert found and all(s == "ok" for (s,) in found), found
+
+
+def test_every_numazu_row_checks_this_year_minus_last(corpus_warehouse):
+    """本年度 − 前年度 = 増減額 on each of the 23 revenue and 13 expenditure 款 and both totals."""
+    con = duckdb.connect(str(corpus_warehouse), read_only=True)
+    try:
+        rows = con.execute("select status, count(*) from marts.rpt_reconciliation where document_id = "
+                           "'numazu-2026-kanbetsu' and subject = 'table:row_difference' group by 1").fetchall()
+    finally:
+        con.close()
+    assert rows == [("ok", 38)]
