@@ -101,8 +101,8 @@ CASES = {
         "x.txt:1: the document states 令和3年度 (fiscal_year 2021) in its title, but the manifest "
         "says fiscal_year 2022 (令和4年度)"),
     "municipality not in the reviewed seed": (
-        ["a,x.txt,222038,2021,t,"], {"x.txt": GOOD},
-        "ref_municipalities.csv: municipality_code 222038 (manifest line 2, a) is not in this seed"),
+        ["a,x.txt,011002,2021,t,"], {"x.txt": GOOD},
+        "ref_municipalities.csv: municipality_code 011002 (manifest line 2, a) is not in this seed"),
 }
 
 
