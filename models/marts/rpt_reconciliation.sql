@@ -28,6 +28,7 @@ checks as (
         group_label,
         reported_value,
         computed_value,
+        tolerance,
         note,
         expected as declared_by_document,
         document_id,
@@ -42,6 +43,7 @@ checks as (
         group_label,
         reported_value,
         computed_value,
+        cast(0 as double) as tolerance,
         note,
         false as declared_by_document,
         document_id,
@@ -71,9 +73,10 @@ select
     reported_value,
     computed_value,
     difference,
+    coalesce(tolerance, 0) as tolerance,
     case
         when reported_value is null or computed_value is null then 'unverifiable'
-        when abs(difference) <= 0.000001 then 'ok'
+        when abs(difference) <= coalesce(tolerance, 0) + 0.000001 then 'ok'
         when declared_by_document or acknowledged_note is not null then 'expected_mismatch'
         else 'mismatch'
     end as status,

@@ -18,6 +18,7 @@ renamed as (
         group_label,
         reported_value,
         computed_value,
+        coalesce(tolerance, 0) as tolerance,
         note,
         expected
     from source
