@@ -177,10 +177,14 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
     table_unit = unit or next((ln.unit for ln in numeric if ln.unit), None)
     ragged = False
     for row in rows:
-        row.placed = place_by_position(row.cells, columns)
+        # in column-aligned text a figure printed right after its row's label may be pulled
+        # left of its column: it still belongs to a column right of the label
+        row.placed = place_by_position(row.cells, columns, row.label_end if aligned else 0)
         ragged |= len(row.cells) != width
     if aligned:
         rows = _merge_split_rows(rows)
+    columns, rows = _drop_row_numbers(columns, rows)
+    width = len(columns)
     for col in columns:  # a unit printed with a cell of the column (`37.1 %`), else the table's
         col.unit = next((row.placed[col.index].unit for row in rows
                          if row.placed[col.index] is not None and row.placed[col.index].unit),
@@ -235,6 +239,28 @@ def _merge_split_rows(rows: list[Row]) -> list[Row]:
     return out
 
 
+def _drop_row_numbers(columns: list[Column], rows: list[Row]) -> tuple[list[Column], list[Row]]:
+    """A first column of small integers counting up by one (一連番号 83, 84, 85 …) numbers
+    the rows: its figures are the rows' ordinals, not cells."""
+    if len(columns) < 3:
+        return columns, rows
+    present = [(r, r.placed[0]) for r in rows if r.placed and r.placed[0] is not None]
+    values = [c.value for _, c in present]
+    if len(values) < 2 or any(c.decimals or "," in c.text or not 0 < c.value < 1000 for _, c in present):
+        return columns, rows
+    if any(b - a != 1 for a, b in zip(values, values[1:])):
+        return columns, rows
+    for row, cell in present:
+        row.cells = [c for c in row.cells if c is not cell]
+        row.path = (f"{cell.text} " + (row.path[-1] if row.path else "")).strip(),
+    for row in rows:
+        row.placed = row.placed[1:]
+    kept = columns[1:]
+    for i, col in enumerate(kept):
+        col.index = i
+    return kept, rows
+
+
 def _fits(part: Row, whole: Row) -> bool:
     return all(b is None for a, b in zip(part.placed, whole.placed) if a is not None)
 
@@ -259,8 +285,9 @@ def _rows(block: list[_Line], width: int) -> list[Row]:
                 taken.add(pick)
                 ordinal = ordinal or block[pick].ordinal
                 label = block[pick].label
+        before = ln.text[: ln.cells[0].start].rstrip()
         row = Row(ln.no, label, list(ln.cells), is_total=is_total_label(label),
-                  level=ordinal_level(ordinal))
+                  level=ordinal_level(ordinal), label_end=len(before) if ln.label else 0)
         row.path = ((f"{ordinal} " if ordinal else "") + label,) if (label or ordinal) else ()
         rows.append(row)
     return rows
@@ -276,13 +303,21 @@ def _label_line(block: list[_Line], i: int, step: int, taken: set[int]) -> int |
     return None
 
 
-def place_by_position(cells: list, columns: list[Column]) -> list:
-    """Each cell under a column, in order; fewer cells than columns go to the nearest edges."""
+def place_by_position(cells: list, columns: list[Column], label_end: int = 0) -> list:
+    """Each cell under a column, in order; fewer cells than columns go to the nearest edges
+    (only columns right of the row's label, where it has one on the line)."""
     width = len(columns)
     if len(cells) == width:
         return list(cells)
     if len(cells) > width:  # wider than the table: keep all, in order (the table grows)
         return list(cells[:width])
+    allowed = [c for c in columns if c.end > label_end]
+    if label_end and len(allowed) >= len(cells) and len(allowed) < width:
+        sub = place_by_position(cells, allowed)
+        placed: list = [None] * width
+        for col, cell in zip(allowed, sub):
+            placed[col.index] = cell
+        return placed
     # order-preserving assignment minimising the distance of right edges (small DP)
     n = len(cells)
     inf = float("inf")

@@ -32,6 +32,7 @@ class Row:
     level: int = 0                  # nesting by ordinal style: `1.` = 0, `(1)` = 1 …
     placed: list[Cell | None] = field(default_factory=list)  # one slot per table column
     proven: bool = False            # a short row placed by the table's row relations
+    label_end: int = 0              # where the row's own label ends on its line (aligned text)
 
 
 @dataclass
