@@ -47,7 +47,8 @@ def is_ratio_column(table: Table, c: int) -> bool:
     """構成比 / 増減率 / % columns: not additive, so never summed (their rows do not add up).
 
     Known by a `%` unit, a header word, or by their figures: decimals throughout, and 100 in
-    the total row (a 構成比 under a `(単位 千円、%)` statement that gives no column its unit).
+    the total row (a 構成比 under a `(単位 千円、%)` statement that gives no column its unit),
+    or decimals throughout in a table whose other columns print whole 円 / 千円.
     """
     col = table.columns[c]
     if col.unit == "%" or any(w in col.label for w in _RATIO_WORDS):
@@ -55,8 +56,14 @@ def is_ratio_column(table: Table, c: int) -> bool:
     cells = [row.placed[c] for row in table.rows if c < len(row.placed) and row.placed[c] is not None]
     totals = [row.placed[c] for row in table.rows if row.is_total and c < len(row.placed)
               and row.placed[c] is not None]
-    return bool(cells) and bool(totals) and all(x.decimals >= 1 for x in cells) and all(
-        t.value == 100 for t in totals)
+    if not cells or not all(x.decimals >= 1 for x in cells):
+        return False
+    if totals and all(t.value == 100 for t in totals):
+        return True
+    # decimals in a table of whole 円 / 千円 amounts: a rate (伸率, 増減率), not an amount
+    return col.unit in ("円", "千円") and any(
+        cell is not None and cell.decimals == 0
+        for row in table.rows for k, cell in enumerate(row.placed) if k != c)
 
 
 MAX_IDENTITY_COLUMNS = 40  # wider "tables" (a line of thousands of figures) land cell by cell, unchecked
