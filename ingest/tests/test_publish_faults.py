@@ -90,9 +90,12 @@ def test_faults_never_replace_a_good_warehouse(project, tmp_path):
         model.write_text(sql, encoding="utf-8")
 
     # 4. a second build while one runs, then Ctrl-C to the first
+    # (SIGINT restored to its default in the child: a test runner started in the background
+    # inherits it ignored, as every background job does, and so would the build)
     first = subprocess.Popen(["make", "--no-print-directory", "build", "BUILD_ARGS=--force"],
                              cwd=root, env=env_for(), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+                             stderr=subprocess.PIPE, text=True, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         for line in first.stdout:
             if "dbt seed: loading the seeds" in line:
