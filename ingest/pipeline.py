@@ -51,14 +51,15 @@ def read_acknowledgements(path: Path) -> list[dict]:
     return out
 
 
-def check_acknowledgements(path: Path, acks: list[dict], check_ids: set[str]) -> None:
-    """Every acknowledged `check_id` must name a check this build made.
+def check_acknowledgements(path: Path, acks: list[dict], found: set[str]) -> None:
+    """Every acknowledged `check_id` must name a check this build made (`found`: the
+    acknowledged ids seen among the checks written).
 
     A stale or mistyped id would acknowledge nothing and, worse, fail later as a dbt
     relationships test named by hash; it is refused here with the file and its line.
     """
     for ack in acks:
-        if ack["check_id"] not in check_ids:
+        if ack["check_id"] not in found:
             raise IngestError(str(path), f"unknown check_id {ack['check_id']!r}: no check of this "
                               "build has that id (see marts.rpt_reconciliation for the ids)",
                               ack["line"])
@@ -336,18 +337,19 @@ def run_ingest(manifest: Path, seeds_dir: Path, cache_dir: Path | None = None,
     work = [(e, manifest.parent, cache_dir, code) for e in entries]
     ack_path = manifest.parent / ACK_FILE
     acks = read_acknowledgements(ack_path)
-    validate = lambda ids: check_acknowledgements(ack_path, acks, ids)  # noqa: E731
+    wanted = {a["check_id"] for a in acks}
+    validate = lambda found: check_acknowledgements(ack_path, acks, found)  # noqa: E731
     if jobs > 1 and len(entries) > 1:
         extractors()  # imported once here, so forked workers start with them (no re-import)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             try:
                 counts, reused = _write(seeds_dir, _bounded_map(pool, _process, work, jobs * 4),
-                                        validate)
+                                        validate, wanted)
             except BrokenProcessPool as exc:  # a worker died (killed, out of memory)
                 raise IngestError(str(manifest), f"an ingest worker process died ({exc}); "
                                   "run with --jobs 1 to see which document") from None
     else:
-        counts, reused = _write(seeds_dir, map(_process, work), validate)
+        counts, reused = _write(seeds_dir, map(_process, work), validate, wanted)
     ack_rows = [{k: a[k] for k in schema.ACK_COLUMNS} for a in acks]
     counts["raw_acknowledged_mismatches"] = write_seeds(
         seeds_dir, {"raw_acknowledged_mismatches": (schema.ACK_COLUMNS, ack_rows)})["raw_acknowledged_mismatches"]
@@ -370,13 +372,15 @@ def _bounded_map(pool: ProcessPoolExecutor, fn, items: list, window: int) -> Ite
 
 
 def _write(seeds_dir: Path, results: Iterable[tuple[bytes | Path, bool]],
-           validate=None) -> tuple[dict[str, int], int]:
+           validate=None, wanted: set[str] | frozenset = frozenset()) -> tuple[dict[str, int], int]:
     """Stream per-document results, in manifest order, into the seed files.
 
     Everything goes to `.<seed>.csv.tmp` files that replace the seeds only after the last
     document was read: a document that fails (IngestError from a worker) leaves the seeds
     already in place untouched, and the temporary files are removed. `validate`, if given,
-    sees every check_id written and may raise before anything is replaced.
+    sees which of the `wanted` check ids (the acknowledged ones) were written, and may raise
+    before anything is replaced; only those are kept, so memory stays flat in the number of
+    documents, and the checks are not parsed at all when nothing is acknowledged.
     """
     import csv
     import io
@@ -400,9 +404,10 @@ def _write(seeds_dir: Path, results: Iterable[tuple[bytes | Path, bool]],
             for name, rows, body in parts:
                 handles[name].write(body)
                 counts[name] += rows
-                if name == "raw_checks" and rows:
+                if wanted and name == "raw_checks" and rows:
                     text = bytes(body).decode("utf-8")
-                    check_ids.update(r[check_col] for r in csv.reader(io.StringIO(text, newline="")) if r)
+                    check_ids.update(r[check_col] for r in csv.reader(io.StringIO(text, newline=""))
+                                     if r and r[check_col] in wanted)
         if validate is not None:
             validate(check_ids)
     except BaseException as exc:
