@@ -31,7 +31,7 @@ test: setup unit lint
 	+@$(PY) -m ingest.cli build --force
 	+@bash scripts/spark_build.sh
 	+@$(PY) -m ingest.spark_compare
-	+@$(PY) -m pytest -q -m warehouse
+	+@$(PY) -m pytest -q -m warehouse -n 2 --dist loadfile
 
 ## make build-spark: the same warehouse built and tested on Spark (dbt target `spark`), every
 ## mart compared with the DuckDB build.
