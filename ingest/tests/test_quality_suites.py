@@ -35,6 +35,16 @@ def test_every_suite_has_a_planted_failure_test():
     assert sorted(s["name"] for s in load_suite_files()) == sorted(PLANTS)
 
 
+def test_conventions_suite_covers_every_fact_mart():
+    import yaml
+
+    models = yaml.safe_load((ROOT / "models" / "marts" / "_marts__models.yml").read_text(encoding="utf-8"))
+    facts = sorted(m["name"] for m in models["models"] if m["name"].startswith("fct_"))
+    query = next(s for s in load_suite_files() if s["name"] == "conventions_facts")["meta"]["query"]
+    assert "fct_table_cells" in facts
+    assert [f for f in facts if f"from marts.{f}" not in query] == []
+
+
 @pytest.fixture(scope="module")
 def clean_report(tmp_path_factory):
     assert WAREHOUSE.exists(), "run `make build` first"
