@@ -22,6 +22,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ingest.publish import swap_dir
+
 DESCRIPTION_KEY = "description"
 COLUMN_KEY_PREFIX = "description:"
 PRIMARY_KEY_KEY = "primary_key"
@@ -82,12 +84,5 @@ def export_marts(db_path: Path, out_dir: Path) -> list[Path]:
             con.execute(copy_sql(mart, target, mart_metadata(con, mart)))
     finally:
         con.close()
-    old = out_dir.with_name(out_dir.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if out_dir.exists():
-        out_dir.rename(old)
-    tmp.rename(out_dir)
-    if old.exists():
-        shutil.rmtree(old)
+    swap_dir(tmp, out_dir)
     return [out_dir / f"{m}.parquet" for m in marts]

@@ -68,7 +68,8 @@ def numeric_tokens(line: str) -> list[str]:
 def is_number(token: str) -> bool:
     return parse_number(token) is not None
 
-_UNIT_STATEMENT = re.compile(r"\(単位[:：]\s*([^)]+)\)")
+# `(単位：千円、％)`; some producers print no colon (`(単位 千円)`, `（単位　千円）` after NFKC)
+_UNIT_STATEMENT = re.compile(r"\(単位\s*[:：]?\s*([^)]+)\)")
 
 
 def unit_statement(line: str) -> list[str] | None:

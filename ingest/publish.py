@@ -109,15 +109,6 @@ def publish(building: Path, target: Path) -> Path | None:
 
 # ------------------------------------------------------------------ what may be published
 
-_COUNT_MARTS = """
-import json, sys, duckdb
-con = duckdb.connect(sys.argv[1], read_only=True)
-marts = [r[0] for r in con.execute(
-    "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
-print(json.dumps({m: con.execute(f'select count(*) from marts."{m}"').fetchone()[0] for m in marts}))
-"""
-
-
 def mart_row_counts(db_path: Path) -> dict[str, int]:
     """Rows per mart as this process sees the file (with its WAL, if one is left)."""
     import duckdb
@@ -157,8 +148,8 @@ def verify_whole(building: Path, expected: dict[str, int], required: list[str]) 
     if wal_of(building).exists():
         raise PublishError(f"{building}: a write-ahead log is left after the checkpoint; "
                            "the file is not whole (is the disk full?)")
-    proc = subprocess.run([sys.executable, "-c", _COUNT_MARTS, str(building)],
-                          capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "ingest.publish", str(building)],
+                          cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True)
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise PublishError(f"{building}: does not open read-only in a fresh process ({last[:200]})")
@@ -233,3 +224,10 @@ class BuildLock:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+
+
+if __name__ == "__main__":  # `python -m ingest.publish FILE`: rows per mart as JSON (fresh process)
+    import json
+    import sys
+
+    print(json.dumps(mart_row_counts(Path(sys.argv[1]))))

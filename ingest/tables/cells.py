@@ -17,16 +17,15 @@ import re
 import unicodedata
 from dataclasses import replace
 from functools import lru_cache
-from decimal import Decimal
 
 from ingest.normalize import normalize_name, strip_format_chars
+from ingest.numbers import parse_number
 from ingest.tables.model import Cell
 
 _NUMBER = r"(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0)(?:\.\d+)?"
 _UNITS = r"千円|百万円|億円|万円|円|%|人|件|回|台|ポイント"
 # One whitespace-separated chunk that is only numbers (glued ones too), maybe with a unit word.
 _NUMBERS_CHUNK = re.compile(rf"(?:[△▲\-]?{_NUMBER})+(?:{_UNITS})?")
-_ONE_NUMBER = re.compile(rf"([△▲\-]?)({_NUMBER})")
 _UNIT_TAIL = re.compile(rf"({_UNITS})$")
 _UNIT_WORD = re.compile(rf"^(?:{_UNITS})$")
 # Chunks of a laid-out line: a negative mark may be followed by one space (`△ 31,000`).
@@ -59,10 +58,8 @@ _CELL = re.compile(rf"([△▲\-]\s?)?({_NUMBER})")
 
 def _cell(line_no: int, start: int, end: int, sign: str | None, number: str,
           unit: str | None = None) -> Cell:
-    value = Decimal(number.replace(",", ""))
-    if sign:
-        value = -value
-    return Cell(line_no, start, end, ("-" if sign else "") + number, value, _decimals(number), unit)
+    text = ("-" if sign else "") + number
+    return Cell(line_no, start, end, text, parse_number(text), _decimals(number), unit)
 
 
 def split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:
@@ -129,15 +126,13 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
             unit = unit or word
             squeezed = squeezed[: tail.start()]
         offset = start + len(chunk) - len(chunk.lstrip())
-        for m in _ONE_NUMBER.finditer(squeezed):
+        for m in _CELL.finditer(squeezed):
             cells.append(_cell(line_no, offset + m.start(), offset + m.end(), m.group(1), m.group(2)))
         if word:
             cells[-1] = replace(cells[-1], unit=word)
         last_was_number = True
-    if aligned and cells:
-        label = [chunk for start, chunk in chunks if start < cells[0].start and chunk not in
-                 ("",)] if cells else label
-        label = [c for c in label if not _NUMBERS_CHUNK.fullmatch(c.replace(" ", ""))]
+    if aligned and cells:  # the text columns after the first figure are not the label
+        label = [chunk for start, chunk in chunks if start < cells[0].start]
     return ordinal, normalize_name(" ".join(label)), cells, unit
 
 

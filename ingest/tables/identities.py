@@ -80,38 +80,31 @@ def find_identities(table: Table) -> list[Identity]:
 
 # ------------------------------------------------------------------------- row relations
 
-def _value(table: Table, r: int, c: int, blank_as_zero: bool = True) -> Decimal | None:
-    cell = table.rows[r].placed[c] if c < len(table.rows[r].placed) else None
-    if cell is None:
-        return Decimal(0) if blank_as_zero else None
-    return cell.value
-
-
-def _relation_holds(table: Table, rel: Relation, r: int, placed=None) -> bool | None:
-    """True / False on row `r` (None when the row does not print the target)."""
-    row_cells = placed if placed is not None else table.rows[r].placed
+def _identity_on(table: Table, rel: Relation, r: int, row_cells=None) -> Identity | None:
+    """The relation as an Identity on row `r` (or on a candidate placement of its cells);
+    None where the row does not print the target, or too few of its terms to check."""
+    row_cells = row_cells if row_cells is not None else table.rows[r].placed
     target = row_cells[rel.target]
     if target is None:
         return None
-    get = lambda c: Decimal(0) if row_cells[c] is None else row_cells[c].value  # noqa: E731
     if rel.kind == "ratio":
         num_c, den_c = rel.terms[0][1], rel.terms[1][1]
-        if row_cells[num_c] is None:
-            return None
         den = _total_value(table, den_c) if rel.share_of_total else (
             None if row_cells[den_c] is None else row_cells[den_c].value)
-        if not den:
+        if row_cells[num_c] is None or not den:
             return None
-        ident = _ratio_identity(table, rel, target, row_cells[num_c], den, r)
-        return ident.holds
-    terms = [(s, row_cells[c]) for s, c in rel.terms]
-    if sum(1 for _, cell in terms if cell is not None) < 2:
+        return _ratio_identity(table, rel, target, row_cells[num_c], den, r)
+    terms = [(s, row_cells[c]) for s, c in rel.terms if row_cells[c] is not None]  # blank = 0
+    if len(terms) < 2:
         return None
-    computed = sum((s * get(c) for s, c in rel.terms), Decimal(0))
-    cells = [target] + [cell for _, cell in terms if cell is not None]
-    tol = Identity(rel.kind, table, target, [(s, cell) for s, cell in terms if cell is not None],
-                   rel.support, row=r, column=rel.target).tolerance
-    return abs(target.value - computed) <= tol if cells else None
+    return Identity(rel.kind, table, target, terms, rel.support, row=r, column=rel.target)
+
+
+def _relation_holds(table: Table, rel: Relation, r: int, placed=None) -> bool | None:
+    """True / False on row `r` (None when it cannot be checked there). `_Grid.holds` is the
+    same test on exact integers, for the search over many candidate relations."""
+    ident = _identity_on(table, rel, r, placed)
+    return None if ident is None else ident.holds
 
 
 def _total_value(table: Table, c: int) -> Decimal | None:
@@ -362,24 +355,11 @@ def _totals_hold(table: Table) -> bool:
 def _row_identities(table: Table, relations: list[Relation]) -> list[Identity]:
     out: list[Identity] = []
     for rel in relations:
-        for r, row in enumerate(table.rows):
-            target = row.placed[rel.target]
-            if target is None:
-                continue
-            if rel.kind == "ratio":
-                num = row.placed[rel.terms[0][1]]
-                den = _total_value(table, rel.terms[1][1]) if rel.share_of_total else (
-                    _value(table, r, rel.terms[1][1], blank_as_zero=False))
-                if num is None or not den:
-                    continue
-                ident = _ratio_identity(table, rel, target, num, den, r)
-            else:
-                terms = [(s, row.placed[c]) for s, c in rel.terms if row.placed[c] is not None]
-                if len(terms) < 2:
-                    continue
-                ident = Identity(rel.kind, table, target, terms, rel.support, row=r, column=rel.target)
-            ident.found_from_rows = not rel.support.startswith("header")
-            out.append(ident)
+        for r in range(len(table.rows)):
+            ident = _identity_on(table, rel, r)
+            if ident is not None:
+                ident.found_from_rows = not rel.support.startswith("header")
+                out.append(ident)
     return out
 
 

@@ -29,7 +29,6 @@ from ingest.tables.model import Column, Row, Table
 MAX_GAP = 4          # other lines allowed between two rows of one table
 MAX_COLUMNS = 40     # wider rows are not laid out further (extra columns, headers): cells only
 MAX_HEADER_LINES = 8
-_UNIT_IN_LINE = re.compile(r"単位\s*[:：]?\s*([^\s)）、,]+)")
 _FRAGMENT = re.compile(r"\S+(?: \S+)*")  # text runs separated by two or more spaces
 _TOTAL = re.compile(r"(?:^|[^会設統推集])(?:合計|小計|総計|累計|計)$|^(?:歳入|歳出)?合計$")
 
@@ -61,11 +60,9 @@ def read_lines(numbered: list[tuple[int, str]]) -> list[_Line]:
 
 
 def _unit_of(text: str) -> str | None:
-    units = unit_statement(normalize_name(text).replace(" ", "")) if "単位" in text else None
-    if units:
-        return units[0]
-    m = _UNIT_IN_LINE.search(text) if "単位" in text else None
-    return m.group(1) if m else None
+    """The first unit a line's unit statement declares (`numbers.unit_statement`), if any."""
+    units = unit_statement(normalize_name(text)) if "単位" in text else None
+    return units[0] if units else None
 
 
 def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
@@ -104,7 +101,6 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
             if not current:
                 header_lines = [p for p in pending if p.text.strip()][-MAX_HEADER_LINES:]
                 unit_at_start = unit or next((p.unit for p in [ln] if p.unit), None)
-            current.extend(pending if current else [])
             current.append(ln)
             width = max(width, len(ln.cells))
             pending, gap = [], 0

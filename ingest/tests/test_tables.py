@@ -199,3 +199,21 @@ def test_every_identity_kind_fails_on_planted_bad_data():
     assert ("column_total", 6) in failing  # the 比較 total no longer adds up
     assert ("row_difference", 4) in failing  # nor 本年度 − 前年度 = 比較 on its row
     assert Decimal("1125000") in {i.reported.value for i in idents if not i.holds}
+
+
+def test_the_fast_relation_test_agrees_with_the_identities():
+    """`_Grid.holds` (exact integers, for the search) and `Identity.holds` are one test."""
+    from ingest.tables.identities import Relation, _Grid, _relation_holds
+
+    for texts in (ALIGNED, ALIGNED[:3] + ["  2   総  務  費       12,486,809   11,361,324   1,125,001"]
+                  + ALIGNED[4:], ["(単位 円)", "  a    1   10   11", "  b    2   10   12", "  c    3   10   14"]):
+        (table,) = read_tables(doc_of(texts))
+        rows = list(range(len(table.rows)))
+        grid = _Grid(table, rows)
+        width = len(table.columns)
+        for target in range(width):
+            others = [c for c in range(width) if c != target]
+            for rel in (Relation("row_sum", target, tuple((1, c) for c in others), ""),
+                        Relation("row_difference", target, ((1, others[0]), (-1, others[-1])), "")):
+                for r in rows:
+                    assert grid.holds(rel, r) == _relation_holds(table, rel, r), (texts[-1], rel, r)
