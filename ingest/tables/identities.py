@@ -168,9 +168,12 @@ class _Grid:
 
 
 def discover_relations(table: Table) -> list[Relation]:
-    """Relations that hold on the rows printing every column (full rows)."""
+    """Relations that hold on the rows printing every column (full rows), or, in aligned
+    text, where a cell's position gives its column, on every row (a sparse table, such as a
+    債務負担行為 調書, may print no row with every column: a blank cell is no term)."""
     width = len(table.columns)
-    full = [r for r, row in enumerate(table.rows) if len(row.cells) == table.widest and row.placed]
+    full = [r for r, row in enumerate(table.rows)
+            if row.placed and (table.aligned or len(row.cells) == table.widest)]
     if width < 3 or not full:
         return []
     labels = [c.label for c in table.columns]

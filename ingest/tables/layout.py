@@ -99,8 +99,12 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
                 close()
                 pending = between
             if not current:
+                # a figure on a line of its own right above the first row is part of it
+                lead = _leading_parts(pending)
+                pending = pending[:len(pending) - len(lead)]
                 header_lines = [p for p in pending if p.text.strip()][-MAX_HEADER_LINES:]
                 unit_at_start = unit or next((p.unit for p in [ln] if p.unit), None)
+                current.extend(lead)
             current.append(ln)
             width = max(width, len(ln.cells))
             pending, gap = [], 0
@@ -129,6 +133,18 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
     return tables
 
 
+def _leading_parts(pending: list[_Line]) -> list[_Line]:
+    """The lines at the end of `pending` from the last one-figure aligned line on (at most
+    two lines up): the first row's cell printed above it, and the label text between."""
+    for k in range(len(pending) - 1, max(-1, len(pending) - 3), -1):
+        ln = pending[k]
+        if len(ln.cells) == 1 and ln.text.startswith("   ") and not ln.label:
+            return pending[k:]
+        if ln.cells:
+            break
+    return []
+
+
 def _header_like(ln: _Line) -> bool:
     """A line of column words (`区 分 管理職手当 扶養手当 …`): three or more text runs, two of
     them words (letter-spaced labels such as `普  通  債` are runs of single characters)."""
@@ -144,10 +160,12 @@ def _new_header_between(current: list[_Line]) -> bool:
 
 
 def _wider_starts_new(current: list[_Line], ln: _Line) -> bool:
-    """A row wider than the table starts a new one when non-row text (a header) precedes it."""
+    """A row wider than the table starts a new one when non-row text (a header) precedes it,
+    and no figure: a figure printed on a line of its own is part of the next row (its
+    支出予定額 above it), which belongs to the table."""
     last = max(i for i, c in enumerate(current) if len(c.cells) >= 2)
     between = [c for c in current[last + 1:] if c.text.strip()]
-    return any(len(c.label) > 2 for c in between)
+    return any(len(c.label) > 2 for c in between) and not any(c.cells and not c.label for c in between)
 
 
 def _build(block: list[_Line], header: list[_Line], unit: str | None, document_id: str,
@@ -156,10 +174,11 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
     width = max(len(ln.cells) for ln in numeric)
     full = [ln for ln in numeric if len(ln.cells) == width]
     ends = [median(ln.cells[i].end for ln in full) for i in range(width)]
-    aligned = sum(1 for ln in numeric if "   " in ln.text.strip()) * 2 > len(numeric) \
+    # (a figure on a line of its own, indented to its column, is aligned text too)
+    aligned = sum(1 for ln in numeric if "   " in ln.text.rstrip()) * 2 > len(numeric) \
         and width <= MAX_COLUMNS
     if aligned:  # positions mean something only in column-aligned text
-        ends = _extra_columns(ends, [c.end for ln in numeric if len(ln.cells) < width for c in ln.cells])
+        ends = _aligned_columns(numeric, ends)
     columns = [Column(i, e) for i, e in enumerate(ends)]
     width = len(columns)
     # The line right above the first row is its label when all its text lies left of the
@@ -190,24 +209,54 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
     _paths(rows)
     title = _title(header)
     return Table(f"{document_id}:t{n:03d}", title, table_unit, block[0].no, block[-1].no, columns,
-                 rows, ragged)
+                 rows, ragged, aligned)
 
 
-FAR = 6  # a short row's cell this far (in characters) from every column edge opens a column
+NEAR = 2  # right edges this close (in characters) are one column's
 
 
-def _extra_columns(ends: list[float], others: list[int]) -> list[float]:
-    """Column edges of the widest rows, plus one where short rows print cells far from all.
+def _aligned_columns(numeric: list[_Line], widest: list[float]) -> list[float]:
+    """Column edges of aligned text: where the cells of all rows end, clustered.
 
-    (A table may print a column's figures on lines of their own, above or below their row:
-    the 支出予定額 of a 債務負担行為 調書; the widest rows then lack that column.)
+    Numbers are right-aligned, so the cells of one column end at one character position (give
+    or take one). A table may print no row with every column (a 債務負担行為 調書 prints each
+    item's 支出予定額 on a line of its own, and most items leave some 財源 empty), so the
+    columns are the clusters of every row's right edges, not only the widest rows'. A figure
+    printed right after its row's label (one space between) is pulled left of its column and
+    opens none (`_glued`); it is placed right of the label (`place_by_position`).
     """
-    out = sorted(ends)
-    for e in sorted(others):
-        if all(abs(e - x) > FAR for x in out):
-            out.append(float(e))
-            out.sort()
-    return out
+    edges = sorted(c.end for ln in numeric if not _has_run(ln)
+                   for i, c in enumerate(ln.cells) if not _glued(ln, i))
+    if not edges:
+        return widest
+    clusters: list[list[int]] = [[edges[0]]]
+    for e in edges[1:]:
+        if e - clusters[-1][-1] <= NEAR:
+            clusters[-1].append(e)
+        else:
+            clusters.append([e])
+    return [float(median(c)) for c in clusters]
+
+
+def _has_run(ln: _Line) -> bool:
+    """Cells glued in one run of digits: the line was squeezed, none of its cells stands in
+    its column (`比 較 △12,2000072,804 75,482 △449,058` prints seven columns in the space of
+    four); they are placed by count and order."""
+    return any(a.end == b.start for a, b in zip(ln.cells, ln.cells[1:]))
+
+
+def _glued(ln: _Line, i: int) -> bool:
+    """The line's i-th cell does not stand where it is printed: it follows its label after a
+    single space (`文書配達業務 10,074`), or it was glued to its neighbours in one run of
+    digits (`△12,2000072,804`, split in `cells.split_row`)."""
+    cell, text = ln.cells[i], ln.text
+    if cell.end < len(text) and text[cell.end] not in " \t":
+        return True
+    start = cell.start
+    if start and text[start - 1] not in " \t":
+        return True
+    return i == 0 and start >= 2 and text[start - 1] == " " and text[start - 2] not in " \t" \
+        and bool(ln.label)
 
 
 def _merge_split_rows(rows: list[Row]) -> list[Row]:

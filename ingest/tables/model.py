@@ -57,6 +57,7 @@ class Table:
     columns: list[Column]
     rows: list[Row]
     ragged: bool = False            # some rows were placed by position, not by count
+    aligned: bool = False           # column-aligned text: every cell's column is its position
 
     @property
     def widest(self) -> int:
