@@ -100,13 +100,18 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
     # Column-aligned text (runs of spaces between its parts) may print a text column between
     # number columns (期間 `4年度から`, 備考); in text flow, text between numbers is prose.
     aligned = "   " in text.strip()
+    if aligned:
+        chunks = [part for start, chunk in chunks for part in _unglue(start, chunk)]
     cells: list[Cell] = []
     label: list[str] = []
     unit = None
     text_after_cells = False
     last_was_number = False
-    for start, chunk in chunks:
+    for k, (start, chunk) in enumerate(chunks):
         squeezed = chunk.replace(" ", "")
+        if aligned and _spaced_into_words(chunks, k):
+            label.append(chunk)  # `第 ２ 期 共同電算化事業`: a letter-spaced label's digit
+            continue
         if last_was_number and _UNIT_WORD.match(squeezed):
             unit = unit or squeezed  # `35,500,000 千円`: the unit printed after the cell
             cells[-1] = replace(cells[-1], unit=squeezed)
@@ -134,6 +139,37 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
     if aligned and cells:  # the text columns after the first figure are not the label
         label = [chunk for start, chunk in chunks if start < cells[0].start]
     return ordinal, normalize_name(" ".join(label)), cells, unit
+
+
+_EMBEDDED = re.compile(r"(?:(?<=[^\d,.△▲\-\s])|^)([1-9]\d{0,2}(?:,\d{3})+)(?=[^\d,.%]|$)")
+
+
+def _unglue(start: int, chunk: str) -> list[tuple[int, str]]:
+    """A thousands-grouped figure printed with no space between it and the words around it
+    (`富士西公園建設事業6,986,000平成11年度から`: a long label runs into its 限度額 and the
+    期間 after it) stands apart: words, figure, words. Only grouped figures: a bare `11` in
+    `平成11年度` is part of the words."""
+    if chunk[0] in "△▲-" or chunk[-1].isdigit() and chunk[0].isdigit():
+        return [(start, chunk)]  # a number (or several glued), not words
+    m = _EMBEDDED.search(chunk)
+    if m is None:
+        return [(start, chunk)]
+    parts = [(start, chunk[: m.start()])] if m.start() else []
+    parts.append((start + m.start(), m.group(1)))
+    if m.end() < len(chunk):
+        parts.append((start + m.end(), chunk[m.end():]))
+    return parts
+
+
+def _spaced_into_words(chunks: list[tuple[int, str]], k: int) -> bool:
+    """Chunk k stands one space from words on both sides: a character of a letter-spaced
+    label (`第 ２ 期`), not a cell (cells stand apart from labels by runs of spaces)."""
+    if k == 0 or k + 1 >= len(chunks):
+        return False
+    (ps, prev), (start, chunk), (ns, _nxt) = chunks[k - 1], chunks[k], chunks[k + 1]
+    letters = len(chunk) <= 2 and len(prev) == 1 and len(_nxt) == 1
+    words = not _NUMBERS_CHUNK.fullmatch(prev) and not _NUMBERS_CHUNK.fullmatch(_nxt)
+    return letters and words and ps + len(prev) + 1 == start and start + len(chunk) + 1 == ns
 
 
 def _split_fields(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:

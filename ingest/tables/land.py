@@ -14,7 +14,7 @@ from decimal import Decimal
 from ingest.document import Document, Extraction
 from ingest.numbers import UNIT_SCALE
 from ingest.tables.identities import find_identities
-from ingest.tables.layout import group_tables, read_lines
+from ingest.tables.layout import NEAR, group_tables, read_lines
 from ingest.tables.model import Identity, Table
 
 SEED = "raw_table_cells"
@@ -48,14 +48,25 @@ def _note(identity: Identity) -> str:
             f"terms on lines {lines[0]}–{lines[-1]}" if lines else identity.kind)
 
 
+def _placed_in_doubt(table: Table) -> set[int]:
+    """Cells whose column is not certain: in a row shorter than the table, placed by order or
+    nearest edge; in aligned text only those not standing at their column's edge (pulled left
+    after a long label, squeezed into a run of digits), unless an identity placed them."""
+    if table.aligned:
+        return {id(c) for row in table.rows if not row.proven
+                for col, c in zip(table.columns, row.placed)
+                if c is not None and abs(c.end - col.end) > NEAR}
+    return {id(c) for row in table.rows
+            if len(row.cells) < table.widest and not row.proven for c in row.cells}
+
+
 def extract(doc: Document) -> Extraction:
     ex = Extraction()
     tables = read_tables(doc)
     flow = doc.layout == "pdf_flow"
     for table in tables:
         identities = find_identities(table)  # places short rows the relations prove, first
-        short = {id(c) for row in table.rows
-                 if len(row.cells) < table.widest and not row.proven for c in row.cells}
+        short = _placed_in_doubt(table)
         guessed = short if flow else set()
         checked: set[int] = set()
         # A total row that adds up in none of its columns: the rows it closes were not all
@@ -66,6 +77,10 @@ def extract(doc: Document) -> Extraction:
                 by_total.setdefault(ident.reported.line, []).append(ident)
         unread = {id(i) for ids in by_total.values() if len(ids) >= 2 and not any(i.holds for i in ids)
                   for i in ids}
+        # A table with no header above its first row may have begun above it (a page of a 計算書
+        # whose rows were split by a 説明 column's text): its totals may close rows not read.
+        headless = {id(i) for ids in by_total.values() for i in ids if not i.holds} \
+            if not table.headed else set()
         for ident in identities:
             cells = [ident.reported] + [c for _, c in ident.terms]
             doubtful = any(id(c) in short for c in cells)
@@ -82,6 +97,10 @@ def extract(doc: Document) -> Extraction:
             if doubtful and not ident.holds:
                 note += ("; some cells were put under their columns by position or order only, "
                          "and this reading does not add up")
+                computed = None
+            elif id(ident) in headless:
+                note += ("; no header stands above the table's first row: the table may begin "
+                         "above it, and the total close rows not read with it")
                 computed = None
             elif id(ident) in unread:
                 note += ("; the total adds up in none of its columns: the rows it closes were "

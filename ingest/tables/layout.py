@@ -67,7 +67,7 @@ def _unit_of(text: str) -> str | None:
 
 def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
     """Every table of the document, in order."""
-    tables: list[Table] = []
+    segments: list[tuple[list[_Line], list[_Line], str | None]] = []
     unit: str | None = None
     pending: list[_Line] = []      # lines since the last table row (headers, labels, gaps)
     current: list[_Line] = []      # the open table's numeric rows and the lines between them
@@ -77,7 +77,7 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
     def close() -> None:
         nonlocal current, width
         if sum(1 for ln in current if len(ln.cells) >= 2) >= 1:
-            tables.append(_build(current, header_lines, unit_at_start, document_id, len(tables) + 1))
+            segments.append((current, header_lines, unit_at_start))
         current, width = [], 0
 
     header_lines: list[_Line] = []
@@ -130,7 +130,60 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
             pending = pending[-(MAX_HEADER_LINES * 2):]
     if current:
         close()
-    return tables
+    return [_build(block, header, unit_, document_id, n)
+            for n, (block, header, unit_) in enumerate(_continued(segments), start=1)]
+
+
+CONTINUED = 0.8  # share of header characters two pages' headers must have in common
+
+
+def _continued(segments: list[tuple[list[_Line], list[_Line], str | None]]):
+    """A table continued on the next page stays one table: a segment whose header repeats the
+    previous segment's (the same words, as most pages repeat them: the characters of the two
+    headers agree to `CONTINUED`), in the same unit, continues it, unless the previous one
+    closed with its total (tables of one form follow each other, each with its 合計)."""
+    out: list[tuple[list[_Line], list[_Line], str | None]] = []
+    for block, header, unit in segments:
+        if out and out[-1][2] == unit and not _ends_with_total(out[-1][0]) \
+                and (_same_header(out[-1][1], header) or _resumes(out[-1][0], header, block)):
+            prev = out[-1]
+            out[-1] = (prev[0] + block, prev[1], unit)
+            continue
+        out.append((block, header, unit))
+    return out
+
+
+def _headed(header: list[_Line]) -> bool:
+    """Words with no figure stand above the table's first row (a header, a title, its unit):
+    the table starts there. A table split off by lines that carry figures (a 説明 column's
+    `○認定こども園事業費 6,667`) may have begun above them."""
+    return any(not ln.cells and (ln.label or _unit_of(ln.text)) for ln in header)
+
+
+def _ends_with_total(block: list[_Line]) -> bool:
+    last = next((ln for ln in reversed(block) if len(ln.cells) >= 2), None)
+    return last is not None and is_total_label(last.label)
+
+
+def _same_header(a: list[_Line], b: list[_Line]) -> bool:
+    """The two headers print the same words: most characters of the shorter are in the
+    longer (the lines taken as a header may reach a line further up or down on one page)."""
+    ca = Counter(ch for ln in a if not ln.cells for ch in ln.text if not ch.isspace())
+    cb = Counter(ch for ln in b if not ln.cells for ch in ln.text if not ch.isspace())
+    size = min(sum(ca.values()), sum(cb.values()))
+    return size >= 8 and sum((ca & cb).values()) >= CONTINUED * size
+
+
+def _resumes(prev: list[_Line], header: list[_Line], block: list[_Line]) -> bool:
+    """A table resumed after a few lines of text (a row printing words, not figures, such as
+    `限度額に同じ`): no header between, close below the previous part, and every figure of
+    the new part stands in a column of the previous one (aligned text only)."""
+    if any(_header_like(ln) for ln in header) or block[0].no - prev[-1].no > 3 * MAX_GAP:
+        return False
+    edges = [c.end for ln in prev for c in ln.cells]
+    cells = [c for ln in block for c in ln.cells]
+    aligned = all("   " in ln.text.rstrip() for ln in block if ln.cells)
+    return aligned and bool(cells) and all(any(abs(c.end - e) <= NEAR for e in edges) for c in cells)
 
 
 def _leading_parts(pending: list[_Line]) -> list[_Line]:
@@ -209,7 +262,7 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
     _paths(rows)
     title = _title(header)
     return Table(f"{document_id}:t{n:03d}", title, table_unit, block[0].no, block[-1].no, columns,
-                 rows, ragged, aligned)
+                 rows, ragged, aligned, headed=_headed(header))
 
 
 NEAR = 2  # right edges this close (in characters) are one column's
@@ -286,14 +339,21 @@ def _merge_split_rows(rows: list[Row]) -> list[Row]:
 
 def _drop_row_numbers(columns: list[Column], rows: list[Row]) -> tuple[list[Column], list[Row]]:
     """A first column of small integers counting up by one (一連番号 83, 84, 85 …) numbers
-    the rows: its figures are the rows' ordinals, not cells."""
+    the rows: its figures are the rows' ordinals, not cells. Rows that print their label on
+    their line read the number as the label's ordinal instead (`1 例規集データ更新業務`);
+    together, the two count up by one."""
     if len(columns) < 3:
         return columns, rows
     present = [(r, r.placed[0]) for r in rows if r.placed and r.placed[0] is not None]
-    values = [c.value for _, c in present]
-    if len(values) < 2 or any(c.decimals or "," in c.text or not 0 < c.value < 1000 for _, c in present):
+    if not present or any(c.decimals or "," in c.text or not 0 < c.value < 1000 for _, c in present):
         return columns, rows
-    if any(b - a != 1 for a, b in zip(values, values[1:])):
+    numbers = [int(r.placed[0].value) if r.placed[0] is not None else
+               int(r.ordinal) if r.ordinal.isdigit() else None for r in rows if r.placed]
+    counted = [n for n in numbers if n is not None]
+    steps = [b - a for a, b in zip(counted, counted[1:])]
+    # (an item printing no figure, `限度額に同じ`, is no row: its number is skipped)
+    if len(counted) < 3 or any(not 1 <= d <= 3 for d in steps) or sum(d == 1 for d in steps) < 0.8 * len(steps) \
+            or len(counted) < 0.8 * len(numbers):
         return columns, rows
     for row, cell in present:
         row.cells = [c for c in row.cells if c is not cell]
@@ -332,7 +392,8 @@ def _rows(block: list[_Line], width: int) -> list[Row]:
                 label = block[pick].label
         before = ln.text[: ln.cells[0].start].rstrip()
         row = Row(ln.no, label, list(ln.cells), is_total=is_total_label(label),
-                  level=ordinal_level(ordinal), label_end=len(before) if ln.label else 0)
+                  level=ordinal_level(ordinal), label_end=len(before) if ln.label else 0,
+                  ordinal=ordinal)
         row.path = ((f"{ordinal} " if ordinal else "") + label,) if (label or ordinal) else ()
         rows.append(row)
     return rows

@@ -33,6 +33,7 @@ class Row:
     placed: list[Cell | None] = field(default_factory=list)  # one slot per table column
     proven: bool = False            # a short row placed by the table's row relations
     label_end: int = 0              # where the row's own label ends on its line (aligned text)
+    ordinal: str = ""               # the row number opening its line (`1`, `(1)`), if any
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Table:
     rows: list[Row]
     ragged: bool = False            # some rows were placed by position, not by count
     aligned: bool = False           # column-aligned text: every cell's column is its position
+    headed: bool = True             # a header line stands above its first row: where it starts is known
 
     @property
     def widest(self) -> int:

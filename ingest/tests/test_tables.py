@@ -217,3 +217,119 @@ def test_the_fast_relation_test_agrees_with_the_identities():
                         Relation("row_difference", target, ((1, others[0]), (-1, others[-1])), "")):
                 for r in rows:
                     assert grid.holds(rel, r) == _relation_holds(table, rel, r), (texts[-1], rel, r)
+
+
+# ------------------------------------------------------------------------------ sparse aligned tables
+
+# A 債務負担行為 調書 page as `pdftotext -layout` writes it (figures made up, adding up): no row
+# prints every column; each item's 支出予定額 stands on the line above it; a long label runs
+# into its 限度額 (one space, or none); the item number is a cell where the label is on
+# another line; letter-spaced labels carry a digit (`第 ２ 期`).
+LIMIT, PAID, DUE, GRANT, BOND, GENERAL = 30, 44, 58, 70, 82, 94  # right edges of the columns
+
+
+def _at(prefix: str, **cells: str) -> str:
+    """A laid-out line: `prefix`, then each figure right-aligned at its column's edge."""
+    line = list(prefix.ljust(GENERAL + 2))
+    for name, text in cells.items():
+        end = globals()[name.upper()]
+        line[end - len(text):end] = text
+    return "".join(line).rstrip()
+
+
+_HEAD = [
+    _at("") + "   （単位　千円）",
+    "                         ６年度末までの  ７年度以降の        左の財源内訳",
+    "  一連  事    項        限 度 額    支出(見込)額   支出予定額   国県支出金   地 方 債   一般財源",
+    "  番号                               金  額         金  額",
+]
+_PAGE1 = [
+    _at("", due="3,911"),
+    _at("   1   例規集更新業務", limit="8,663", paid="4,752", general="3,911"),
+    _at("", due="10,074"),
+    _at("   2   文書配達業務 10,074", general="10,074"),
+    "       第 ２ 期 共同電算化                                ８年度から",
+    _at("", due="600,000"),
+    _at("   3", limit="900,000", paid="300,000", grant="100,000", bond="200,000", general="300,000"),
+    "       事業",
+    _at("", due="6,000"),
+    _at("   4   公園建設事業7,000平成11年度から", paid="1,000", general="6,000"),
+    "                                                - 1 -",
+]
+_PAGE2 = [
+    _at("", due="20,000"),
+    _at("   5   庁舎設備更新事業", limit="50,000", paid="30,000", grant="5,000", bond="10,000",
+        general="5,000"),
+    "   6   限度額に同じ",
+    "       寄附金額に応じた",
+    "       諸経費",
+    "       る金額",
+    _at("", due="2,500"),
+    _at("   7   給食調理業務", limit="2,500", general="2,500"),
+    _at("", due="642,485"),
+    _at("         合       計", limit="978,237", paid="335,752", grant="105,000", bond="210,000",
+        general="327,485"),
+]
+
+
+def test_a_sparse_aligned_table_over_two_pages_is_one_table_read_by_its_columns():
+    doc = doc_of(_HEAD + _PAGE1 + _HEAD + _PAGE2)
+    tables = read_tables(doc)
+    assert len(tables) == 1
+    table = tables[0]
+    rows = {r.path[-1] if r.path else "": [c.text if c else None for c in r.placed] for r in table.rows}
+    assert rows["1 例規集更新業務"] == ["8,663", "4,752", "3,911", None, None, "3,911"]
+    # pulled left after its label, and glued to it: still under 限度額
+    assert rows["2 文書配達業務"] == ["10,074", None, "10,074", None, None, "10,074"]
+    assert rows["4 公園建設事業"][:3] == ["7,000", "1,000", "6,000"]
+    # the item number in its own column is the row's number, not a cell; `２` of 第 ２ 期 is text
+    assert all(len(cells) == 6 for cells in rows.values())
+    assert not any(c.text in ("2", "3", "5") for r in table.rows for c in r.cells)
+    ex = extract(doc)
+    assert statuses(ex) == {"ok": len(ex.checks)}
+    kinds = {c["subject"] for c in ex.checks if c["reported_value"] == 642_485}
+    assert kinds == {"table:column_total", "table:row_difference", "table:row_sum"}
+    limits = [c for c in ex.checks if c["reported_value"] == 978_237]
+    assert limits and all(c["computed_value"] == 978_237 for c in limits)
+
+
+def test_the_continued_table_fails_its_total_when_a_page_is_misread():
+    bad = [ln.replace("30,000", "31,000") for ln in _PAGE2]  # 庁舎設備更新事業's 支出済額
+    ex = extract(doc_of(_HEAD + _PAGE1 + _HEAD + bad))
+    paid = [c for c in ex.checks if c["reported_value"] == 335_752]
+    assert [c["computed_value"] for c in paid] == [336_752]  # a mismatch, with its terms
+    assert "31,000" in paid[0]["note"]
+
+
+def test_tables_of_one_form_each_closed_by_its_total_stay_apart():
+    page = [
+        "                                                        （単位：千円、％）",
+        "       区        分          令和８年度      令和７年度       比   較",
+        "   1.  議     会     費         206,337        207,192         △ 855",
+        "   2.  総     務     費       2,581,722      2,759,606     △ 177,884",
+        "   3.  民     生     費      11,737,003     10,869,559       867,444",
+        "      歳    出    合    計    14,525,062     13,836,357       688,705",
+    ]
+    tables = read_tables(doc_of(page + page))
+    assert len(tables) == 2
+
+
+def test_a_total_of_a_table_whose_start_is_unknown_is_unverifiable_not_a_mismatch():
+    """Rows split off by lines carrying figures (a 説明 column) may continue a table above:
+    their 計 may close rows not read with them. It is flagged unverifiable, with the reason."""
+    doc = doc_of([
+        "(単位 千円)",
+        "   区   分          金   額      国支出金      特定財源       一般財源",
+        "  1 総務費         134,784                     10,020        124,764",
+        "  2 児童措置費      82,911                     24,724         58,187   ○こども園事業費  6,667",
+        "                                                                     ○地域型保育費    3,295",
+        "  4 保育所費         7,623        4,500         5,000          2,623   16   5,000",
+        "  5 施設費          18,155        4,449         5,116         13,039   18   5,116",
+        "      計           243,473        8,949        44,860        198,613",
+    ])
+    ex = extract(doc)
+    totals = [c for c in ex.checks if c["subject"] == "table:column_total"]
+    failing = [c for c in totals if c["reported_value"] != 8_949]  # 国支出金: rows 1, 2 print none
+    assert [c["computed_value"] for c in totals if c["reported_value"] == 8_949] == [8_949]
+    assert len(failing) == 3 and all(c["computed_value"] is None for c in failing)
+    assert any("no header stands above" in c["note"] for c in failing)
