@@ -32,6 +32,7 @@ _UNIT_WORD = re.compile(rf"^(?:{_UNITS})$")
 _CHUNK = re.compile(r"[△▲\-] (?=\d)\S*|\S+")
 _DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}$|^\d{1,2}/\d{1,2}$")
 _ORDINAL = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.、)]?|[ア-ン]|\([ア-ン]\))$")
+_CODE = re.compile(r"^0\d+$")  # `00001`: a code printed with leading zeros, not glued zeros
 _PAGE_MARKS = re.compile(r"^\s*(?:-\s*\d+\s*-\s*)+$")
 
 
@@ -117,7 +118,7 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
             cells[-1] = replace(cells[-1], unit=squeezed)
             continue
         last_was_number = False
-        if _DATE.match(squeezed) or not _NUMBERS_CHUNK.fullmatch(squeezed):
+        if _DATE.match(squeezed) or _CODE.match(squeezed) or not _NUMBERS_CHUNK.fullmatch(squeezed):
             if cells:
                 text_after_cells = True
             label.append(chunk)

@@ -75,7 +75,7 @@ def find_identities(table: Table) -> list[Identity]:
     relations = discover_relations(table)
     place_short_rows(table, relations)
     return (_column_totals(table) + _parent_children(table) + _compared_rows(table)
-            + _row_identities(table, relations))
+            + _row_identities(table, relations) + _group_sums(table))
 
 
 # ------------------------------------------------------------------------- row relations
@@ -470,4 +470,57 @@ def _parent_children(table: Table) -> list[Identity]:
             for i in ids:
                 i.found_from_rows = True
             out.extend(ids)
+    return out
+
+
+MAX_GROUP_COLUMNS = 16
+
+
+def _group_sums(table: Table) -> list[Identity]:
+    """A figure that is the sum of a column to its right over its own row and the rows under
+    it, down to the next row printing a figure in its column: a 予算書 明細's 節 金額 and the
+    説明 amounts printed beside and below it (`1 物品売払収入 7,847 都市計画図等売払収入 193`,
+    then `博物館出版物等有償頒布収入 981` …). Aligned text only (the columns must be certain).
+
+    Found from the rows, not named by any label: the pair of columns counts only when it
+    holds on at least three groups of two or more terms, and on nearly all of them (or on
+    every such group, one of them summing three figures or more); then
+    every group is checked (a one-term group is the whole printed once more), and a group
+    where it fails is `unverifiable`, never a mismatch.
+    """
+    width = len(table.columns)
+    if not table.aligned or width < 2 or width > MAX_GROUP_COLUMNS:
+        return []
+    rows = table.rows
+    out: list[Identity] = []
+    for a in range(width - 1):
+        if is_ratio_column(table, a):
+            continue
+        heads = [r for r, row in enumerate(rows) if row.placed[a] is not None and not row.is_total]
+        if len(heads) < MIN_ROWS:
+            continue
+        for b in range(a + 1, width):
+            if is_ratio_column(table, b):
+                continue
+            groups = []
+            for i, h in enumerate(heads):
+                end = heads[i + 1] if i + 1 < len(heads) else len(rows)
+                parts = []
+                for r in range(h, end):
+                    if rows[r].is_total:
+                        break
+                    if rows[r].placed[b] is not None:
+                        parts.append(rows[r].placed[b])
+                if parts:
+                    groups.append(Identity("group_sum", table, rows[h].placed[a],
+                                           [(1, c) for c in parts], f"column {b + 1} under each "
+                                           f"figure of column {a + 1}", row=h, column=a,
+                                           found_from_rows=True))
+            several = [g for g in groups if len(g.terms) >= 2]
+            holding = sum(g.holds for g in several)
+            # three figures or more adding up to a fourth is no coincidence, even once
+            if (holding >= MIN_ROWS and holding >= 0.9 * len(several)) or (
+                    several and holding == len(several) and any(len(g.terms) >= 3 for g in several)):
+                out.extend(groups)
+                break
     return out

@@ -333,3 +333,27 @@ def test_a_total_of_a_table_whose_start_is_unknown_is_unverifiable_not_a_mismatc
     assert [c["computed_value"] for c in totals if c["reported_value"] == 8_949] == [8_949]
     assert len(failing) == 3 and all(c["computed_value"] is None for c in failing)
     assert any("no header stands above" in c["note"] for c in failing)
+
+
+def test_a_figure_is_the_sum_of_the_column_beside_and_under_it():
+    """A 予算書 明細 page: each 節 金額 is the sum of the 説明 amounts printed beside and below
+    it (found from the rows: no label names it); a planted wrong amount fails its group."""
+    page = [
+        "(単位 千円)",
+        "  区    分       金    額      説              明",
+        "1 土地売払収入      153,398 市有土地売払収入              153,398",
+        "2 建物売払収入            1 市有建物売払収入                    1",
+        "1 物品売払収入        7,847 都市計画図等売払収入              193",
+        "                            市民文芸等有償頒布収入            302",
+        "                            博物館出版物等有償頒布収入      7,352",
+        "1 立木売払収入        3,885 間伐材等売払収入                3,885",
+    ]
+    ex = extract(doc_of(page))
+    groups = [c for c in ex.checks if c["subject"] == "table:group_sum"]
+    assert len(groups) == 4 and statuses(ex) == {"ok": len(ex.checks)}
+    bad = extract(doc_of([ln.replace("7,352", "7,362") for ln in page]))
+    assert not [c for c in bad.checks if c["subject"] == "table:group_sum"]  # no longer found
+
+
+def test_a_page_footer_code_with_leading_zeros_is_not_glued_zeros():
+    assert split_row(1, layout_line("歳 入 予 算 書 ＿ 事 項 別 明 細 書 00001"))[2] == []
