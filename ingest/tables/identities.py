@@ -172,8 +172,9 @@ def discover_relations(table: Table) -> list[Relation]:
     text, where a cell's position gives its column, on every row (a sparse table, such as a
     債務負担行為 調書, may print no row with every column: a blank cell is no term)."""
     width = len(table.columns)
+    widest = table.widest
     full = [r for r, row in enumerate(table.rows)
-            if row.placed and (table.aligned or len(row.cells) == table.widest)]
+            if row.placed and (table.aligned or len(row.cells) == widest)]
     if width < 3 or not full:
         return []
     labels = [c.label for c in table.columns]
@@ -292,9 +293,10 @@ def place_short_rows(table: Table, relations: list[Relation]) -> None:
     if not additive_rel:
         return
     options: dict[int, list[list]] = {}
+    widest = table.widest
     for r, row in enumerate(table.rows):
         n = len(row.cells)
-        if n >= table.widest or n < 2 or comb(width, n) > MAX_ROW_PLACEMENTS:
+        if n >= widest or n < 2 or comb(width, n) > MAX_ROW_PLACEMENTS:
             continue
         good = []
         for cols in combinations(range(width), n):

@@ -56,8 +56,8 @@ def _placed_in_doubt(table: Table) -> set[int]:
         return {id(c) for row in table.rows if not row.proven
                 for col, c in zip(table.columns, row.placed)
                 if c is not None and abs(c.end - col.end) > NEAR}
-    return {id(c) for row in table.rows
-            if len(row.cells) < table.widest and not row.proven for c in row.cells}
+    widest = table.widest
+    return {id(c) for row in table.rows if len(row.cells) < widest and not row.proven for c in row.cells}
 
 
 def extract(doc: Document) -> Extraction:

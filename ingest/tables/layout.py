@@ -258,7 +258,7 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
                          if row.placed[col.index] is not None and row.placed[col.index].unit),
                         None) or table_unit
     if width <= MAX_COLUMNS:
-        _headers(header, columns, block)
+        _headers(header, columns, block, rows)
     _paths(rows)
     title = _title(header)
     return Table(f"{document_id}:t{n:03d}", title, table_unit, block[0].no, block[-1].no, columns,
@@ -449,7 +449,7 @@ def place_by_position(cells: list, columns: list[Column], label_end: int = 0) ->
     return placed
 
 
-def _headers(header: list[_Line], columns: list[Column], block: list[_Line]) -> None:
+def _headers(header: list[_Line], columns: list[Column], block: list[_Line], rows: list[Row]) -> None:
     """Header words over the columns they stand over, top to bottom.
 
     A word belongs to the column whose span (first character of its widest cells to their
@@ -459,8 +459,14 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line]) -> 
     """
     if not columns:
         return
-    lefts = [min((ln.cells[c.index].start for ln in block if len(ln.cells) == len(columns)),
-                 default=c.end - 4) for c in columns]
+    # a column spans from the first character of its widest figure standing at its edge (in a
+    # sparse table no row prints every column) to its right edge
+    lefts = []
+    for c in columns:
+        at_edge = [row.placed[c.index].start for row in rows if c.index < len(row.placed)
+                   and row.placed[c.index] is not None and abs(row.placed[c.index].end - c.end) <= NEAR]
+        lefts.append(min(at_edge, default=min((ln.cells[c.index].start for ln in block
+                                               if len(ln.cells) == len(columns)), default=c.end - 4)))
     stub_end = min(lefts) - 1  # text left of every column is the row headers' (区分), not a column's
     words: list[list[str]] = [[] for _ in columns]
     for ln in header:
@@ -483,9 +489,13 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line]) -> 
                 if len(covered) == len(columns) > 2:
                     continue  # a line over the whole table is its title, not a column's header
                 if not covered:
+                    # over no figure: the column whose room (from the edge of the column before
+                    # it to its own) holds the word's centre, else the nearest
                     centre = (a + b) / 2
-                    covered = [min(range(len(columns)),
-                                   key=lambda i: abs(centre - (lefts[i] + columns[i].end) / 2))]
+                    room = [i for i, c in enumerate(columns)
+                            if (i == 0 or columns[i - 1].end < centre) and centre <= c.end]
+                    covered = room[:1] or [min(range(len(columns)),
+                                               key=lambda i: abs(centre - (lefts[i] + columns[i].end) / 2))]
                 for i in covered:
                     on_line[i] = on_line.get(i, "") + name
         for i, text in on_line.items():
