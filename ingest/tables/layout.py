@@ -67,7 +67,7 @@ def _unit_of(text: str) -> str | None:
 
 def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
     """Every table of the document, in order."""
-    segments: list[tuple[list[_Line], list[_Line], str | None]] = []
+    segments: list[tuple[list[_Line], list[_Line], str | None, list[_Line]]] = []
     unit: str | None = None
     pending: list[_Line] = []      # lines since the last table row (headers, labels, gaps)
     current: list[_Line] = []      # the open table's numeric rows and the lines between them
@@ -77,15 +77,25 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
     def close() -> None:
         nonlocal current, width
         if sum(1 for ln in current if len(ln.cells) >= 2) >= 1:
-            segments.append((current, header_lines, unit_at_start))
+            segments.append((current, header_lines, unit_at_start, title_at_start))
         current, width = [], 0
 
     header_lines: list[_Line] = []
     unit_at_start: str | None = None
+    title_lines: list[_Line] = []
+    title_at_start: list[_Line] = []
     for ln in lines:
         stated = _unit_of(ln.text) if not ln.cells else None
         if stated:
+            # the lines right above a unit statement are the title of the table it opens (in
+            # the open table's trailing lines, or in the lines since the last one)
+            above = pending
             if current:
+                last = max(i for i, c in enumerate(current) if c.cells)
+                above = current[last + 1:]
+            title_lines = _title_run([p for p in above if p.text.strip() and not p.cells and p.label])
+            if current:
+                current = [c for c in current if c not in title_lines]
                 close()
             unit = stated
             pending = [ln]
@@ -104,6 +114,7 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
                 pending = pending[:len(pending) - len(lead)]
                 header_lines = [p for p in pending if p.text.strip()][-MAX_HEADER_LINES:]
                 unit_at_start = unit or next((p.unit for p in [ln] if p.unit), None)
+                title_at_start, title_lines = title_lines, []
                 current.extend(lead)
             current.append(ln)
             width = max(width, len(ln.cells))
@@ -130,26 +141,26 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
             pending = pending[-(MAX_HEADER_LINES * 2):]
     if current:
         close()
-    return [_build(block, header, unit_, document_id, n)
-            for n, (block, header, unit_) in enumerate(_continued(segments), start=1)]
+    return [_build(block, header, unit_, document_id, n, title)
+            for n, (block, header, unit_, title) in enumerate(_continued(segments), start=1)]
 
 
 CONTINUED = 0.8  # share of header characters two pages' headers must have in common
 
 
-def _continued(segments: list[tuple[list[_Line], list[_Line], str | None]]):
+def _continued(segments: list[tuple[list[_Line], list[_Line], str | None, list[_Line]]]):
     """A table continued on the next page stays one table: a segment whose header repeats the
     previous segment's (the same words, as most pages repeat them: the characters of the two
     headers agree to `CONTINUED`), in the same unit, continues it, unless the previous one
     closed with its total (tables of one form follow each other, each with its 合計)."""
-    out: list[tuple[list[_Line], list[_Line], str | None]] = []
-    for block, header, unit in segments:
+    out: list[tuple[list[_Line], list[_Line], str | None, list[_Line]]] = []
+    for block, header, unit, title in segments:
         if out and out[-1][2] == unit and not _ends_with_total(out[-1][0]) \
                 and (_same_header(out[-1][1], header) or _resumes(out[-1][0], header, block)):
             prev = out[-1]
-            out[-1] = (prev[0] + block, prev[1], unit)
+            out[-1] = (prev[0] + block, prev[1], unit, prev[3])
             continue
-        out.append((block, header, unit))
+        out.append((block, header, unit, title))
     return out
 
 
@@ -222,7 +233,7 @@ def _wider_starts_new(current: list[_Line], ln: _Line) -> bool:
 
 
 def _build(block: list[_Line], header: list[_Line], unit: str | None, document_id: str,
-           n: int) -> Table:
+           n: int, title_lines: list[_Line] = ()) -> Table:
     numeric = [ln for ln in block if ln.cells]
     width = max(len(ln.cells) for ln in numeric)
     full = [ln for ln in numeric if len(ln.cells) == width]
@@ -260,7 +271,7 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
     if width <= MAX_COLUMNS:
         _headers(header, columns, block, rows)
     _paths(rows)
-    title = _title(header)
+    title = normalize_name("".join(ln.text for ln in title_lines)) if title_lines else _title(header)
     return Table(f"{document_id}:t{n:03d}", title, table_unit, block[0].no, block[-1].no, columns,
                  rows, ragged, aligned, headed=_headed(header))
 
@@ -478,10 +489,9 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
                     if name and round(col.end) - 1 == i:
                         on_line[col.index] = on_line.get(col.index, "") + name
         else:
-            for m in _FRAGMENT.finditer(ln.text):
-                a, b = m.span()
-                name = normalize_name(m.group())
-                if not name or _unit_of(m.group()) or b <= stub_end:
+            for a, b, raw in _header_fragments(ln.text):
+                name = normalize_name(raw)
+                if not name or _unit_of(raw) or b <= stub_end:
                     continue
                 spans = [(c.index, min(b, c.end + 1) - max(a, left - 1))
                          for c, left in zip(columns, lefts)]
@@ -502,6 +512,43 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
             words[i].append(text)
     for col in columns:
         col.header = tuple(_join_stacked(words[col.index]))
+
+
+LETTER_GAP = 12  # widest run of spaces between the letters of one letter-spaced header word
+
+
+def _header_fragments(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of a header line's words. A word letter-spaced across a column
+    group (`本        年    度` over 予算額 and 構成比, `比          較`) is one word spanning
+    its letters, not one letter per column; repeated letters (`計     計`) are words of their own."""
+    out: list[tuple[int, int, str]] = []
+    run: list[tuple[int, int, str]] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            out.append((run[0][0], run[-1][1], "".join(r[2] for r in run)))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for m in _FRAGMENT.finditer(text):
+        a, b = m.span()
+        word = m.group()
+        single = len(word) == 1 and not word.isdigit()
+        gaps = [y[0] - x[1] for x, y in zip(run, run[1:])]
+        # letters of one word stand evenly apart: a gap much wider than the word's own is the
+        # space between two words (`増   減     額            伸     率`)
+        if single and run and a - run[-1][1] < min(LETTER_GAP + 1, 2 * max(gaps, default=LETTER_GAP)) \
+                and word != run[-1][2]:
+            run.append((a, b, word))
+            continue
+        flush()
+        if single:
+            run.append((a, b, word))
+        else:
+            out.append((a, b, word))
+    flush()
+    return out
 
 
 def c_width(columns: list[Column], lefts: list[int], i: int) -> float:
@@ -535,6 +582,22 @@ def _paths(rows: list[Row]) -> None:
         outer = tuple(parents[lvl] for lvl in sorted(parents))
         parents[row.level] = row.path[-1]
         row.path = outer + row.path if row.level > 0 else row.path
+
+
+MAX_TITLE_LINES = 3
+
+
+def _title_run(lines: list[_Line]) -> list[_Line]:
+    """The last run of consecutive text lines (a title printed over one to three lines, such as
+    `地方債の５年度末における現在高並びに６年度末` / `及び７年度末における…調書`), if it reads as
+    a title: words, not a page number or a stray mark."""
+    run: list[_Line] = []
+    for ln in reversed(lines):
+        if run and run[0].no - ln.no > 2 or len(run) == MAX_TITLE_LINES:
+            break
+        run.insert(0, ln)
+    text = normalize_name("".join(ln.text for ln in run))
+    return run if len(text) >= 4 and not _header_like(run[-1]) else []
 
 
 def _title(header: list[_Line]) -> str:
