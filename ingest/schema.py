@@ -72,6 +72,14 @@ FACT_SEEDS: dict[str, list[str]] = {
         "source_page", "table_id", "table_title", "row_no", "col_no", "row_path", "column_path",
         "printed_text", "value", "unit", "value_yen", "is_total", "concept", "checked",
     ] + STATUS,
+    # One row per column of every table the engine read: its header words as printed and the
+    # part it plays in the table's own identities (`role`: in a roll-forward a + b − c = d,
+    # `opening` / `increase` / `decrease` / `closing`), proven from the printed figures. The
+    # measure a column is bound to is the project's judgement, made in dbt from these and the
+    # reviewed vocabulary (seeds/ref_measure_terms.csv): int_table_column_concepts.
+    "raw_table_columns": FACT_KEYS + [
+        "table_id", "table_title", "col_no", "column_path", "unit", "role", "role_rows",
+    ] + STATUS,
 }
 
 # One row per printed total or roll-forward an extractor checked while reading a table.
@@ -107,7 +115,7 @@ ALL_SEEDS: dict[str, list[str]] = {
 _INTEGER_COLUMNS = {
     "fiscal_year", "source_line", "line_count", "level", "first_line", "last_line", "line_no",
     "numeric_tokens", "captured_tokens", "revision_seq", "item_no", "sign", "period_month",
-    "term_years", "grace_years", "quantity", "source_page", "row_no", "col_no",
+    "term_years", "grace_years", "quantity", "source_page", "row_no", "col_no", "role_rows",
 }
 _TYPE_BY_COLUMN = {
     "decided_on": "date", "borrowed_on": "date", "held_on": "date", "held_until": "date",

@@ -60,6 +60,45 @@ def _placed_in_doubt(table: Table) -> set[int]:
     return {id(c) for row in table.rows if len(row.cells) < widest and not row.proven for c in row.cells}
 
 
+COLUMNS_SEED = "raw_table_columns"
+ROLL_FORWARD_ROLES = ("opening", "increase", "decrease")  # the terms of a + b − c, in order
+
+
+def column_roles(table: Table, identities: list[Identity]) -> dict[int, tuple[str, int]]:
+    """The part each column plays in the table's roll-forwards (a + b − c = d that hold):
+    column → (role, rows on which it was proven). A column given two roles keeps the one
+    proven on more rows."""
+    votes: dict[int, dict[str, int]] = {}
+    for ident in identities:
+        if ident.kind != "roll_forward" or ident.row is None or not ident.holds:
+            continue
+        placed = table.rows[ident.row].placed
+        where = {id(c): k for k, c in enumerate(placed) if c is not None}
+        cols = [where.get(id(cell)) for _, cell in ident.terms]
+        if len(cols) != 3 or None in cols:
+            continue
+        for role, col in zip(ROLL_FORWARD_ROLES, cols):
+            votes.setdefault(col, {}).setdefault(role, 0)
+            votes[col][role] += 1
+        votes.setdefault(ident.column, {}).setdefault("closing", 0)
+        votes[ident.column]["closing"] += 1
+    return {col: max(v.items(), key=lambda kv: kv[1]) for col, v in votes.items()}
+
+
+def _land_columns(ex: Extraction, doc: Document, table: Table, identities: list[Identity]) -> None:
+    roles = column_roles(table, identities)
+    for col in table.columns:
+        role, rows = roles.get(col.index, (None, None))
+        first = next((row.placed[col.index].line for row in table.rows
+                      if col.index < len(row.placed) and row.placed[col.index] is not None),
+                     table.first_line)
+        ex.add(COLUMNS_SEED, {
+            "document_id": doc.document_id, "source_line": first, "table_id": table.table_id,
+            "table_title": table.title, "col_no": col.index + 1, "column_path": col.label,
+            "unit": col.unit, "role": role, "role_rows": rows, "status": "ok", "note": "",
+        })
+
+
 def extract(doc: Document) -> Extraction:
     ex = Extraction()
     tables = read_tables(doc)
@@ -113,6 +152,7 @@ def extract(doc: Document) -> Extraction:
             ex.check(f"table:{ident.kind}", where, float(ident.reported.value),
                      None if computed is None else float(computed), ident.reported.line, note,
                      tolerance=float(ident.tolerance))
+        _land_columns(ex, doc, table, identities)
         col_labels = [col.label for col in table.columns]
         col_units = [col.unit for col in table.columns]
         rows_out = ex.rows.setdefault(SEED, [])

@@ -1,0 +1,131 @@
+{#-
+    The measure each table column holds: the project's judgement over what the city printed.
+
+    1. By its header words, through the reviewed vocabulary (ref_measure_terms): a pattern
+       contained in the column's header path, and its qualifier (an outer header word, such as
+       前年度 over 予算額) where the vocabulary gives one. The most specific match wins (both
+       matched, then the longer pattern and qualifier); two different concepts equally specific
+       leave the column unbound, with both named in binding_note.
+    2. By the part the column plays in the table's own roll-forwards (a + b − c = d that the
+       printed figures satisfy, found by the ingest): opening_balance, increase, decrease,
+       closing_balance. This decides where the header is silent or ambiguous (現在高 names both
+       the opening and the closing balance of a 地方債 調書), and overrules the header's balance
+       reading where the two disagree: the identity is proven, the header word is not.
+-#}
+with
+
+table_columns as (
+
+    select * from {{ ref('stg_ingest__table_columns') }}
+
+),
+
+measure_terms as (
+
+    select * from {{ ref('ref_measure_terms') }}
+
+),
+
+matches as (
+
+    select
+        c.document_id,
+        c.table_id,
+        c.col_no,
+        t.concept,
+        t.pattern,
+        t.qualifier,
+        (case when t.qualifier is null then 0 else 1 end) as qualified,
+        length(t.pattern) + length(coalesce(t.qualifier, '')) as specificity
+    from table_columns as c
+    inner join measure_terms as t
+        on instr(c.column_path, t.pattern) > 0
+        and (t.qualifier is null or instr(c.column_path, t.qualifier) > 0)
+
+),
+
+ranked as (
+
+    select
+        *,
+        dense_rank() over (
+            partition by document_id, table_id, col_no
+            order by qualified desc, specificity desc
+        ) as match_rank
+    from matches
+
+),
+
+best as (
+
+    select
+        document_id,
+        table_id,
+        col_no,
+        count(distinct concept) as concepts,
+        min(concept) as concept,
+        min(concept) || case when count(distinct concept) > 1 then ', ' || max(concept) else '' end
+            as candidates,
+        min(pattern) as pattern
+    from ranked
+    where match_rank = 1
+    group by document_id, table_id, col_no
+
+),
+
+bound as (
+
+    select
+        c.municipality_code,
+        c.fiscal_year,
+        c.document_id,
+        c.source_line,
+        c.table_id,
+        c.table_title,
+        c.col_no,
+        c.column_path,
+        c.role,
+        case c.role
+            when 'opening' then 'opening_balance'
+            when 'increase' then 'increase'
+            when 'decrease' then 'decrease'
+            when 'closing' then 'closing_balance'
+        end as role_concept,
+        case when b.concepts = 1 then b.concept end as header_concept,
+        b.concepts,
+        b.candidates,
+        b.pattern,
+        c.role_rows
+    from table_columns as c
+    left join best as b
+        on c.document_id = b.document_id
+        and c.table_id = b.table_id
+        and c.col_no = b.col_no
+
+)
+
+select
+    municipality_code,
+    fiscal_year,
+    document_id,
+    source_line,
+    table_id,
+    table_title,
+    col_no,
+    column_path,
+    coalesce(role_concept, header_concept) as concept,
+    case
+        when role_concept is not null then 'identity'
+        when header_concept is not null then 'header'
+    end as bound_by,
+    case
+        when role_concept is not null and header_concept is not null and header_concept <> role_concept
+            then 'roll-forward ' || role || ' on ' || cast(role_rows as {{ portable_type('varchar') }}) || ' rows (header word '
+                || pattern || ' said ' || header_concept || ')'
+        when role_concept is not null
+            then 'roll-forward ' || role || ' on ' || cast(role_rows as {{ portable_type('varchar') }}) || ' rows'
+        when header_concept is not null then 'header word ' || pattern
+        when concepts > 1 then 'ambiguous: header words name ' || candidates
+        else 'no header word in the vocabulary'
+    end as binding_note
+from bound
