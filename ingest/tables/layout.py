@@ -268,10 +268,10 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
         col.unit = next((row.placed[col.index].unit for row in rows
                          if row.placed[col.index] is not None and row.placed[col.index].unit),
                         None) or table_unit
-    if width <= MAX_COLUMNS:
-        _headers(header, columns, block, rows)
-    _paths(rows)
     title = normalize_name("".join(ln.text for ln in title_lines)) if title_lines else _title(header)
+    if width <= MAX_COLUMNS:  # (the title line is no column's header word)
+        _headers([ln for ln in header if normalize_name(ln.text) != title], columns, block, rows)
+    _paths(rows)
     return Table(f"{document_id}:t{n:03d}", title, table_unit, block[0].no, block[-1].no, columns,
                  rows, ragged, aligned, headed=_headed(header))
 
@@ -491,7 +491,7 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
         else:
             for a, b, raw in _header_fragments(ln.text):
                 name = normalize_name(raw)
-                if not name or _unit_of(raw) or b <= stub_end:
+                if not name or _unit_of(raw) or b <= stub_end or _PAGE_NUMBER.fullmatch(name):
                     continue
                 spans = [(c.index, min(b, c.end + 1) - max(a, left - 1))
                          for c, left in zip(columns, lefts)]
@@ -514,6 +514,7 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
         col.header = tuple(_join_stacked(words[col.index]))
 
 
+_PAGE_NUMBER = re.compile(r"-?[-―]?\d+[-―]?-?")  # `-1-`, `-― 11 ―-`: page furniture, no header word
 LETTER_GAP = 12  # widest run of spaces between the letters of one letter-spaced header word
 
 
@@ -604,6 +605,7 @@ def _title(header: list[_Line]) -> str:
     """The table's title: the first header line that reads as one (a long line of text)."""
     for ln in header:
         text = normalize_name(ln.text)
-        if len(text) >= 6 and not ln.cells and not _unit_of(ln.text):
+        if len(text) >= 6 and not ln.cells and not _unit_of(ln.text) and not _header_like(ln) \
+                and "\t" not in ln.text:
             return text
     return ""
