@@ -33,7 +33,7 @@ _CHUNK = re.compile(r"[△▲\-] (?=\d)\S*|\S+")
 _DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}$|^\d{1,2}/\d{1,2}$")
 _ORDINAL = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.、)]?|[ア-ン]|\([ア-ン]\))$")
 _CODE = re.compile(r"^0\d+$")  # `00001`: a code printed with leading zeros, not glued zeros
-_PAGE_MARKS = re.compile(r"^\s*(?:-\s*\d+\s*-\s*)+$")
+_PAGE_MARKS = re.compile(r"^\s*(?:[-―‐－]+\s*\d+\s*[-―‐－]+\s*)+$")  # `- 603 -`, `-― 11 ―-`
 
 
 def ordinal_level(ordinal: str) -> int:

@@ -131,8 +131,12 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
             if ln.text.strip():
                 gap += 1
             if gap > MAX_GAP:
+                # the lines since the table's last row may be the next table's header
+                last = max(i for i, c in enumerate(current) if c.cells)
+                between = current[last + 1:]
+                current = current[:last + 1]
                 close()
-                pending = [ln]
+                pending = between + [ln]
                 gap = 0
                 continue
             current.append(ln)
@@ -158,8 +162,11 @@ def _continued(segments: list[tuple[list[_Line], list[_Line], str | None, list[_
         if out and out[-1][2] == unit and not _ends_with_total(out[-1][0]) \
                 and (_same_header(out[-1][1], header) or _resumes(out[-1][0], header, block)):
             prev = out[-1]
-            out[-1] = (prev[0] + block, prev[1], unit, prev[3])
+            out[-1] = (prev[0] + _aligned_to(prev[0], block), prev[1], unit, prev[3])
             continue
+        if out and not title and not _title(header) and _same_header(out[-1][1], header):
+            # the next table of one form (歳出 after 歳入): its title is printed once, over the first
+            title = out[-1][3] or [ln for ln in out[-1][1] if normalize_name(ln.text) == _title(out[-1][1])][:1]
         out.append((block, header, unit, title))
     return out
 
@@ -169,6 +176,40 @@ def _headed(header: list[_Line]) -> bool:
     the table starts there. A table split off by lines that carry figures (a 説明 column's
     `○認定こども園事業費 6,667`) may have begun above them."""
     return any(not ln.cells and (ln.label or _unit_of(ln.text)) for ln in header)
+
+
+def _aligned_to(prev: list[_Line], block: list[_Line]) -> list[_Line]:
+    """The continuation of a table on another page, moved to the columns of the part before.
+
+    Each page of a PDF is laid out on its own: the same column may stand some characters
+    further left or right on the next page. The shift that puts the most of the new part's
+    figures on the previous part's column edges is applied to its lines (spaces added or taken
+    from their start), when it places clearly more of them than no shift does."""
+    edges = sorted({c.end for ln in prev if not _has_run(ln)
+                    for i, c in enumerate(ln.cells) if not _glued(ln, i)})
+    ends = [c.end for ln in block if not _has_run(ln) for i, c in enumerate(ln.cells) if not _glued(ln, i)]
+    if not edges or not ends or not all("\t" not in ln.text for ln in block):
+        return block
+
+    def placed(d: int) -> int:
+        return sum(1 for e in ends if any(abs(e + d - x) <= NEAR for x in edges))
+
+    shifts = {x - e for x in edges for e in ends if abs(x - e) <= 40}
+    best = max(sorted(shifts, key=abs), key=placed, default=0)
+    if best == 0 or placed(best) < max(placed(0) + 2, 0.8 * len(ends)):
+        return block
+    out = []
+    for ln in block:
+        text = ln.text
+        if best > 0:
+            text = " " * best + text
+        elif text[:-best].strip() == "":
+            text = text[-best:]
+        else:
+            out.append(ln)  # a line reaching the left margin keeps its place
+            continue
+        out.extend(read_lines([(ln.no, text)]))
+    return out
 
 
 def _ends_with_total(block: list[_Line]) -> bool:
@@ -212,9 +253,9 @@ def _leading_parts(pending: list[_Line]) -> list[_Line]:
 def _header_like(ln: _Line) -> bool:
     """A line of column words (`区 分 管理職手当 扶養手当 …`): three or more text runs, two of
     them words (letter-spaced labels such as `普  通  債` are runs of single characters)."""
-    if ln.cells or "\t" in ln.text:
+    if ln.cells or "\t" in ln.text or ln.ordinal:  # (a numbered line is an item, not a header)
         return False
-    runs = [m.group() for m in _FRAGMENT.finditer(ln.text)]
+    runs = [w for _, _, w in _header_fragments(ln.text)]  # (letter-spaced words joined)
     return len(runs) >= 3 and sum(1 for r in runs if len(r.replace(" ", "")) >= 2) >= 2
 
 
@@ -299,6 +340,8 @@ def _aligned_columns(numeric: list[_Line], widest: list[float]) -> list[float]:
             clusters[-1].append(e)
         else:
             clusters.append([e])
+    if len(clusters) > MAX_COLUMNS:
+        return widest  # a line of thousands of figures: not a table to lay out by position
     return [float(median(c)) for c in clusters]
 
 
@@ -606,6 +649,6 @@ def _title(header: list[_Line]) -> str:
     for ln in header:
         text = normalize_name(ln.text)
         if len(text) >= 6 and not ln.cells and not _unit_of(ln.text) and not _header_like(ln) \
-                and "\t" not in ln.text:
+                and "\t" not in ln.text and not _PAGE_NUMBER.fullmatch(text):
             return text
     return ""

@@ -123,3 +123,41 @@ def test_every_numazu_row_checks_this_year_minus_last(corpus_warehouse):
     finally:
         con.close()
     assert rows == [("ok", 38)]
+
+
+def test_debt_burden_items_reach_their_typed_mart(corpus_warehouse):
+    """債務負担行為 調書 of the 富士市 附属資料: its items by what the column headers say
+    (限度額, 支出(見込)額, 支出予定額, 財源内訳), the 合計 row as printed (corpus README)."""
+    con = duckdb.connect(str(corpus_warehouse), read_only=True)
+    try:
+        total = con.execute("select limit_yen, spent_yen, planned_yen, source_national_prefectural_yen, "
+                            "source_bonds_yen, source_other_yen, source_general_yen from marts.fct_debt_burdens "
+                            "where document_id = 'fuji-2025-fuzoku' and is_total").fetchall()
+        items = con.execute("select count(*), sum(limit_yen), sum(planned_yen) from marts.fct_debt_burdens "
+                            "where document_id = 'fuji-2025-fuzoku' and not is_total").fetchone()
+        first = con.execute("select item_name, limit_yen, spent_yen, planned_yen, source_general_yen "
+                            "from marts.fct_debt_burdens where document_id = 'fuji-2025-fuzoku' "
+                            "and item_no = 1").fetchall()
+    finally:
+        con.close()
+    assert total == [(69_017_427_000, 19_217_149_000, 49_800_278_000, 3_119_568_000, 4_071_600_000,
+                      2_278_471_000, 40_330_639_000)]
+    assert items[1] == 69_017_427_000 and items[2] == 49_800_278_000  # the items add up to 合計
+    assert first == [("例規集データ更新業務", 8_663_000, 4_752_000, 3_911_000, 3_911_000)]
+
+
+def test_budget_book_items_reach_their_typed_mart_for_both_years(corpus_warehouse):
+    """沼津市 款別前年度比較表: each 款 with 本年度, 前年度 and 比較 by its headers, both sides."""
+    con = duckdb.connect(str(corpus_warehouse), read_only=True)
+    try:
+        rows = con.execute("select side, item_no, item_name, current_yen, previous_yen, change_yen, change_pct "
+                           "from marts.fct_budget_book_items where document_id = 'numazu-2026-kanbetsu' "
+                           "and (item_name = '繰入金' or is_total) order by side, is_total").fetchall()
+        counts = con.execute("select side, count(*) from marts.fct_budget_book_items where document_id = "
+                             "'numazu-2026-kanbetsu' and not is_total group by 1 order by 1").fetchall()
+    finally:
+        con.close()
+    assert counts == [("expenditure", 13), ("revenue", 23)]
+    assert ("revenue", None, "歳入合計", 95_650_000_000, 95_600_000_000, 50_000_000, 0.1) in rows
+    assert ("expenditure", None, "歳出合計", 95_650_000_000, 95_600_000_000, 50_000_000, 0.1) in rows
+    assert [r for r in rows if r[2] == "繰入金"][0][3:6] == (3_051_856_000, 4_609_275_000, -1_557_419_000)

@@ -39,8 +39,9 @@ matches as (
         length(t.pattern) + length(coalesce(t.qualifier, '')) as specificity
     from table_columns as c
     inner join measure_terms as t
-        on instr(c.column_path, t.pattern) > 0
-        and (t.qualifier is null or instr(c.column_path, t.qualifier) > 0)
+        on
+            instr(c.column_path, t.pattern) > 0
+            and (t.qualifier is null or instr(c.column_path, t.qualifier) > 0)
 
 ),
 
@@ -98,9 +99,10 @@ bound as (
         c.role_rows
     from table_columns as c
     left join best as b
-        on c.document_id = b.document_id
-        and c.table_id = b.table_id
-        and c.col_no = b.col_no
+        on
+            c.document_id = b.document_id
+            and c.table_id = b.table_id
+            and c.col_no = b.col_no
 
 )
 
@@ -120,10 +122,20 @@ select
     end as bound_by,
     case
         when role_concept is not null and header_concept is not null and header_concept <> role_concept
-            then 'roll-forward ' || role || ' on ' || cast(role_rows as {{ portable_type('varchar') }}) || ' rows (header word '
+            then
+                'roll-forward '
+                || role
+                || ' on '
+                || cast(role_rows as {{ portable_type('varchar') }})
+                || ' rows (header word '
                 || pattern || ' said ' || header_concept || ')'
         when role_concept is not null
-            then 'roll-forward ' || role || ' on ' || cast(role_rows as {{ portable_type('varchar') }}) || ' rows'
+            then
+                'roll-forward '
+                || role
+                || ' on '
+                || cast(role_rows as {{ portable_type('varchar') }})
+                || ' rows'
         when header_concept is not null then 'header word ' || pattern
         when concepts > 1 then 'ambiguous: header words name ' || candidates
         else 'no header word in the vocabulary'

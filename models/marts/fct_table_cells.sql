@@ -35,6 +35,7 @@ select
     table_cells.note
 from table_cells
 left join column_concepts
-    on table_cells.document_id = column_concepts.document_id
-    and table_cells.table_id = column_concepts.table_id
-    and table_cells.col_no = column_concepts.col_no
+    on
+        table_cells.document_id = column_concepts.document_id
+        and table_cells.table_id = column_concepts.table_id
+        and table_cells.col_no = column_concepts.col_no

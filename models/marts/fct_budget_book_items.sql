@@ -1,0 +1,118 @@
+{#-
+    A budget book's 款 (or 項) table against the previous year (款別前年度比較表, 歳入歳出予算):
+    one row per printed item and total, from every table whose title the reviewed
+    ref_table_kinds calls `budget_items`, each column read by the measure its header names
+    (int_table_column_concepts). The side (歳入 / 歳出) is the one its total row names.
+-#}
+with
+
+table_cells as (
+
+    select * from {{ ref('stg_ingest__table_cells') }}
+
+),
+
+column_concepts as (
+
+    select * from {{ ref('int_table_column_concepts') }}
+
+),
+
+table_kinds as (
+
+    select * from {{ ref('int_table_kinds') }}
+
+),
+
+budget_cells as (
+
+    select
+        table_cells.municipality_code,
+        table_cells.fiscal_year,
+        table_cells.document_id,
+        table_cells.source_line,
+        table_cells.table_id,
+        table_cells.table_title,
+        table_cells.row_no,
+        table_cells.row_path,
+        table_cells.is_total,
+        table_cells.value,
+        table_cells.value_yen,
+        table_cells.status,
+        column_concepts.concept
+    from table_cells
+    inner join table_kinds
+        on table_cells.table_title = table_kinds.table_title
+    inner join column_concepts
+        on
+            table_cells.document_id = column_concepts.document_id
+            and table_cells.table_id = column_concepts.table_id
+            and table_cells.col_no = column_concepts.col_no
+    where table_kinds.table_kind = 'budget_items'
+
+),
+
+sides as (
+
+    select
+        document_id,
+        table_id,
+        case
+            when max(case when is_total and instr(row_path, '歳入') > 0 then 1 else 0 end) = 1
+                then 'revenue'
+            when max(case when is_total and instr(row_path, '歳出') > 0 then 1 else 0 end) = 1
+                then 'expenditure'
+        end as side
+    from budget_cells
+    group by document_id, table_id
+
+),
+
+items as (
+
+    select
+        municipality_code,
+        fiscal_year,
+        document_id,
+        table_id,
+        row_no,
+        min(source_line) as source_line,
+        max(table_title) as table_title,
+        max(row_path) as row_path,
+        max(case when is_total then 1 else 0 end) as is_total_flag,
+        max(case when concept = 'current_amount' then value_yen end) as current_yen,
+        max(case when concept = 'previous_amount' then value_yen end) as previous_yen,
+        max(case when concept = 'change_amount' then value_yen end) as change_yen,
+        max(case when concept in ('current_share_pct', 'share_pct') then value end) as current_share_pct,
+        max(case when concept = 'previous_share_pct' then value end) as previous_share_pct,
+        max(case when concept = 'change_pct' then value end) as change_pct,
+        max(case when status <> 'ok' then 1 else 0 end) as unresolved_flag
+    from budget_cells
+    group by municipality_code, fiscal_year, document_id, table_id, row_no
+
+)
+
+select
+    items.municipality_code,
+    items.fiscal_year,
+    items.document_id,
+    items.source_line,
+    items.table_id,
+    items.table_title,
+    sides.side,
+    items.row_no,
+    cast(nullif(regexp_extract(items.row_path, '^([0-9]+) ', 1), '') as integer) as item_no,
+    trim(regexp_replace(items.row_path, '^[0-9]+ ', '')) as item_name,
+    items.is_total_flag = 1 as is_total,
+    items.current_yen,
+    items.previous_yen,
+    items.change_yen,
+    items.current_share_pct,
+    items.previous_share_pct,
+    items.change_pct,
+    case when items.unresolved_flag = 1 then 'unresolved' else 'ok' end as status
+from items
+left join sides
+    on
+        items.document_id = sides.document_id
+        and items.table_id = sides.table_id
