@@ -2,18 +2,23 @@
 
 Rules (DOMAIN.md): a fiscal year FY runs FY-04-01..(FY+1)-03-31, so a month 4–12 without a year
 falls in FY and a month 1–3 in FY+1. `令和元年` is era year 1. Dotted `3. 3. 8` in a 議決年月日
-column is 令和3年3月8日 (the era is the document's era). Text must be normalized first.
+column, or `6.11.22` in a council's 提出日 column, is 令和3年3月8日 / 令和6年11月22日: the short form
+prints no era, so it is read in the era the document names (`era_named`). Text must be
+normalized first.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
+from typing import Iterable
 
 ERA_START = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019}
 _ERA_ALT = "|".join(ERA_START)
 _WAREKI = re.compile(rf"({_ERA_ALT})\s*(元|\d{{1,2}})\s*年\s*(?:(\d{{1,2}})\s*月\s*(?:(\d{{1,2}})\s*日)?)?")
 _MONTH_DAY_JA = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_DOTTED_YMD = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{1,2})$")
+_DOTTED_YMD = re.compile(r"^(元|\d{1,2})\.\s*(\d{1,2})\.\s*(\d{1,2})$")
+_ERA_WITH_YEAR = re.compile(rf"({_ERA_ALT})\s*(?:元|\d{{1,2}})\s*年")
 _DOTTED_MD = re.compile(r"^(\d{1,2})\s*[./]\s*(\d{1,2})$")
 _RANGE_SPLIT = re.compile(r"\s*[~～〜]\s*")
 
@@ -50,6 +55,11 @@ def era_of(year: int) -> tuple[str, int]:
     return era, year - ERA_START[era] + 1
 
 
+def in_fiscal_year(day: date, fiscal_year: int) -> bool:
+    """Whether `day` falls in fiscal year `fiscal_year` (April 1 .. March 31 of the next year)."""
+    return date(fiscal_year, 4, 1) <= day <= date(fiscal_year + 1, 3, 31)
+
+
 def fiscal_date(fiscal_year: int, month: int, day: int) -> date | None:
     """A year-less month/day inside fiscal year `fiscal_year` (months 1–3 fall in the next year)."""
     year = fiscal_year if month >= 4 else fiscal_year + 1
@@ -65,11 +75,36 @@ def parse_wareki(text: str) -> date | None:
 
 
 def parse_dotted_ymd(text: str, era: str = "令和") -> date | None:
-    """`3. 3. 8` or `4. 2.17` (era year.month.day) → date; None if not that form."""
+    """`3. 3. 8`, `4. 2.17`, `6.11.22`, `元.5.1` (era year.month.day in `era`) → date; None if
+    not that form or not a calendar date."""
     m = _DOTTED_YMD.match(text.strip())
     if not m:
         return None
-    return _date(era_to_year(era, int(m.group(1))), int(m.group(2)), int(m.group(3)))
+    return _date(era_to_year(era, m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def era_named(texts: Iterable[str]) -> str | None:
+    """The era the texts name most often with a year (`令和6年`, `平成31年`); None if none.
+
+    The short dates of a table (`6.11.22`) print no era: they are in the era of the document
+    that prints them, which its headings and prose name (`第７回（令和６年11月）定例会`). A tie
+    goes to the later era (a document of 令和元年 still names 平成31年 now and then).
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        if "年" in text:
+            counts.update(m.group(1) for m in _ERA_WITH_YEAR.finditer(text))
+    if not counts:
+        return None
+    return max(counts, key=lambda era: (counts[era], ERA_START[era]))
+
+
+def parse_printed_date(text: str, fiscal_year: int, era: str = "令和") -> date | None:
+    """A date cell in any single-day form a table prints: `令和6年11月22日`; the short era form
+    `6.11.22` in the document's `era`; `11月22日` or `11.22` in the fiscal year. None otherwise
+    (the caller lands the row `unresolved` with the text, never a guessed date)."""
+    s = text.strip()
+    return parse_wareki(s) or parse_dotted_ymd(s, era) or parse_day(s, fiscal_year)
 
 
 def parse_day(text: str, fiscal_year: int, context_year: int | None = None) -> date | None:

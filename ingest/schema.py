@@ -65,6 +65,12 @@ FACT_SEEDS: dict[str, list[str]] = {
     "raw_meetings": FACT_KEYS + [
         "org_unit", "body_name", "session_label", "held_on", "held_until", "format", "agenda",
     ] + STATUS,
+    # Bills of a council session (議案審議結果): one row per bill number printed in a 議案 table.
+    "raw_council_bills": FACT_KEYS + [
+        "session_label", "category", "bill_kind", "bill_no", "bill_label", "title",
+        "submitted_on", "submitted_by", "committee", "committee_result", "decided_on",
+        "reported_on", "result",
+    ] + STATUS,
     # Every numeric cell of every table the table engine read (`ingest/tables/`), bound to a
     # typed mart or not: nothing printed in a table is lost. `checked` is true where the cell
     # is a term or the total of at least one identity that holds (status ok).
@@ -116,9 +122,11 @@ _INTEGER_COLUMNS = {
     "fiscal_year", "source_line", "line_count", "level", "first_line", "last_line", "line_no",
     "numeric_tokens", "captured_tokens", "revision_seq", "item_no", "sign", "period_month",
     "term_years", "grace_years", "quantity", "source_page", "row_no", "col_no", "role_rows",
+    "bill_no",
 }
 _TYPE_BY_COLUMN = {
     "decided_on": "date", "borrowed_on": "date", "held_on": "date", "held_until": "date",
+    "submitted_on": "date", "reported_on": "date",
     "interest_rate_pct": "decimal(6,3)", "value": "double", "reported_value": "double",
     "computed_value": "double", "tolerance": "double", "expected": "boolean", "checked": "boolean",
 }

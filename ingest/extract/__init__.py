@@ -13,7 +13,8 @@ from ingest.document import Document, Extraction
 
 # Module names under ingest.extract; each defines `extract(doc: Document) -> Extraction`.
 EXTRACTOR_MODULES: list[str] = [
-    "activity", "allocation_tax", "bonds", "budget", "finance_other", "funds", "it_systems", "meetings",
+    "activity", "allocation_tax", "bills", "bonds", "budget", "finance_other", "funds", "it_systems",
+    "meetings",
 ]
 
 

@@ -38,7 +38,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.dates import ERA_START, era_to_year, parse_day, parse_range
+from ingest.dates import ERA_START, era_to_year, in_fiscal_year, parse_day, parse_range
 from ingest.document import Document, Extraction
 from ingest.normalize import normalize_name
 from ingest.numbers import figure_tokens, numeric_tokens, parse_int
@@ -179,10 +179,6 @@ def bigrams(text: str, city: str) -> frozenset[str]:
     t = text.replace(city, " ") if city else text
     t = _BIGRAM_NOISE.sub(" ", t)  # every whitespace character becomes a plain space
     return frozenset(_CJK_PAIR.findall(t))  # one scan: a pair is found at its start
-
-
-def in_fiscal_year(day: date, fiscal_year: int) -> bool:
-    return date(fiscal_year, 4, 1) <= day <= date(fiscal_year + 1, 3, 31)
 
 
 def value_lines(pieces: list[tuple[int, str]]) -> list[int]:

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -161,3 +162,39 @@ def test_budget_book_items_reach_their_typed_mart_for_both_years(corpus_warehous
     assert ("revenue", None, "歳入合計", 95_650_000_000, 95_600_000_000, 50_000_000, 0.1) in rows
     assert ("expenditure", None, "歳出合計", 95_650_000_000, 95_600_000_000, 50_000_000, 0.1) in rows
     assert [r for r in rows if r[2] == "繰入金"][0][3:6] == (3_051_856_000, 4_609_275_000, -1_557_419_000)
+
+
+# The 27 bills of the 沼津市 session (corpus README): 議第76–90, 報第19–26, 認第28–29, 発議第14–15.
+NUMAZU_BILLS = ({f"議第{n}号" for n in range(76, 91)} | {f"報第{n}号" for n in range(19, 27)}
+                | {"認第28号", "認第29号", "発議第14号", "発議第15号"})
+
+
+def test_the_numazu_session_bills_land_in_fct_council_bills(corpus_warehouse):
+    con = duckdb.connect(str(corpus_warehouse), read_only=True)
+    try:
+        rows = con.execute("select bill_label, status, note from marts.fct_council_bills "
+                           "where document_id = 'numazu-2024-giketsu'").fetchall()
+        hand = con.execute(
+            "select title, submitted_on, decided_on, result, committee, committee_result, "
+            "submitted_by, category, session_label from marts.fct_council_bills "
+            "where document_id = 'numazu-2024-giketsu' and bill_label = '議第84号'").fetchall()
+        wrapped = con.execute("select title from marts.fct_council_bills where document_id = "
+                              "'numazu-2024-giketsu' and bill_label = '議第83号'").fetchone()[0]
+        reports = con.execute(
+            "select count(*), min(reported_on), max(reported_on), count(decided_on), count(result) "
+            "from marts.fct_council_bills where document_id = 'numazu-2024-giketsu' "
+            "and bill_kind = '報'").fetchone()
+        no_committee = con.execute(
+            "select bill_label, committee, committee_result, note from marts.fct_council_bills "
+            "where document_id = 'numazu-2024-giketsu' and bill_kind in ('認', '発議') "
+            "order by bill_label").fetchall()
+    finally:
+        con.close()
+    assert len(rows) == 27 and {r[0] for r in rows} == NUMAZU_BILLS
+    assert [r for r in rows if r[1] != "ok"] == []
+    assert hand == [("令和6年度沼津市一般会計補正予算(第7回)", date(2024, 11, 22), date(2024, 12, 13),
+                     "可決", "一般会計予算決算", "可決すべきもの", "市長", "予算",
+                     "第7回(令和6年11月)定例会")]
+    assert wrapped == "東駿河湾広域都市計画事業岡宮北土地区画整理事業施行条例等の一部改正"
+    assert reports == (8, date(2024, 12, 4), date(2024, 12, 4), 0, 0)
+    assert [(c, cr, n) for _, c, cr, n in no_committee] == [(None, None, "委員会: 省略")] * 4

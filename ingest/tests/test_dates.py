@@ -4,8 +4,9 @@ from datetime import date
 import pytest
 from hypothesis import given, strategies as st
 
-from ingest.dates import (era_of, era_to_year, fiscal_date, parse_day, parse_dotted_ymd,
-                          parse_range, parse_wareki, year_label)
+from ingest.dates import (era_named, era_of, era_to_year, fiscal_date, in_fiscal_year, parse_day,
+                          parse_dotted_ymd, parse_printed_date, parse_range, parse_wareki,
+                          year_label)
 from ingest.normalize import normalize_line
 
 
@@ -22,6 +23,38 @@ def test_dotted_ymd_is_the_documents_era():
     assert parse_dotted_ymd("4. 2.17") == date(2022, 2, 17)
     assert parse_dotted_ymd("3.12.22") == date(2021, 12, 22)
     assert parse_dotted_ymd("45,350,000") is None
+
+
+def test_short_wareki_of_a_council_table_is_in_the_documents_era():
+    """`6.11.22` in a 議案審議結果 is 令和6年11月22日; the same digits in a 平成 document are
+    平成6年; `元.5.1` is the first era year; an impossible day is no date."""
+    assert parse_dotted_ymd("6.11.22") == date(2024, 11, 22)
+    assert parse_dotted_ymd("6.12.4") == date(2024, 12, 4)
+    assert parse_dotted_ymd("30.12.3", era="平成") == date(2018, 12, 3)
+    assert parse_dotted_ymd("元.5.1") == date(2019, 5, 1)
+    assert parse_dotted_ymd("6.13.45") is None
+    assert parse_dotted_ymd("6.2.30") is None
+
+
+def test_the_era_a_document_names():
+    assert era_named(["第７回（令和６年11月）定例会".replace("６", "6")]) == "令和"
+    assert era_named(["平成30年第4回定例会", "平成30年12月14日"]) == "平成"
+    assert era_named(["平成31年4月1日", "令和元年5月1日"]) == "令和"  # a tie: the later era
+    assert era_named(["議案審議結果", "6.11.22"]) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("6.11.22", date(2024, 11, 22)), ("令和6年12月13日", date(2024, 12, 13)),
+    ("11月22日", date(2024, 11, 22)), ("2.17", date(2025, 2, 17)),
+    ("6.13.45", None), ("省略", None), ("", None),
+])
+def test_a_printed_date_cell_in_any_form(text, expected):
+    assert parse_printed_date(text, 2024, "令和") == expected
+
+
+def test_in_fiscal_year():
+    assert in_fiscal_year(date(2024, 4, 1), 2024) and in_fiscal_year(date(2025, 3, 31), 2024)
+    assert not in_fiscal_year(date(2024, 3, 31), 2024)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -73,6 +106,8 @@ def test_parsers_never_raise(text):
     parse_wareki(text)
     parse_dotted_ymd(text)
     parse_range(text, 2021)
+    parse_printed_date(text, 2021, "平成")
+    era_named([text])
 
 
 def test_impossible_dates_are_not_dates():
