@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PY := .venv/bin/python
 DBT := .venv/bin/dbt
 
-.PHONY: build test setup ingest unit lint docs bench clean build-spark
+.PHONY: build test setup ingest unit lint docs bench clean build-spark bi bi-stop test-bi
 
 setup:
 	+@bash scripts/setup_system.sh
@@ -38,6 +38,19 @@ test: setup unit lint
 build-spark: build
 	+@bash scripts/spark_build.sh
 	+@$(PY) -m ingest.spark_compare
+
+## make bi: Apache Superset over the published warehouse, dashboards of bi/dashboards, on
+## 127.0.0.1 (its own .venv-bi; not part of build or test). make bi-stop stops it.
+bi: setup
+	+@bash scripts/bi.sh up
+
+bi-stop:
+	+@bash scripts/bi.sh stop
+
+## make test-bi: Superset started, dashboards imported, chart data checked against DuckDB,
+## the dashboard rendered in headless Chromium with nothing allowed off 127.0.0.1.
+test-bi: setup
+	+@bash scripts/bi.sh test
 
 unit: setup
 	+@$(PY) -m pytest -q -m "not warehouse"
