@@ -304,3 +304,28 @@ def test_a_publish_while_the_server_runs_is_seen_on_the_next_query(bi: Running):
     con.close()
     stale = [l for l in _fds(pids) if "warehouse" in l and l.endswith("(deleted)")]
     assert not stale, f"Superset keeps the replaced file open: {stale}"
+
+
+def test_sql_lab_can_neither_write_nor_read_files(bi: Running, tmp_path):
+    """The warehouse connection: read-only, DuckDB's external access off, DML off."""
+    c = bi.client
+    name = bi.files["databases/warehouse.yaml"]["database_name"]
+    db = next(d["id"] for d in c.list_all("database", ["id", "database_name"]) if d["database_name"] == name)
+
+    def run(sql: str) -> dict:
+        r = c.s.post(f"{c.base}/api/v1/sqllab/execute/", json={"database_id": db, "sql": sql, "runAsync": False},
+                     timeout=60)
+        return r.json()
+
+    assert run("select count(*) as n from marts.fct_fund_balances")["status"] == "success"
+    out, other = tmp_path / "out.csv", tmp_path / "other.duckdb"
+    for sql in (f"select * from read_csv('{bi.inst.home / 'secret_key'}')",
+                f"copy (select 1) to '{out}'",
+                f"attach '{other}' as other",
+                "install httpfs",
+                "delete from marts.fct_fund_balances",
+                "create table marts.written as select 1 as x"):
+        assert run(sql).get("status") != "success", f"SQL Lab ran: {sql}"
+    assert not out.exists() and not other.exists()
+    n = expect.connect(bi.inst.warehouse).execute("select count(*) from marts.fct_fund_balances").fetchone()[0]
+    assert n > 0
