@@ -66,8 +66,16 @@ def _pivot_index(query: dict) -> list | None:
     return None
 
 
-def expected(con: duckdb.DuckDBPyConnection, mart: Mart, query: dict) -> dict:
-    """{rows: the row count Superset should return, totals: {metric: total over all rows}}."""
+def expected(path: Path, mart: Mart, query: dict) -> dict:
+    """{rows: the row count Superset should return, totals: {metric: total over all rows}}.
+    Opens the file for this one question and closes it: a DuckDB connection left open keeps
+    the file it opened, and so would miss a publish (the same process reopening the path
+    gets the cached, old database while any connection to it is open)."""
+    with connect(path) as con:
+        return _expected(con, mart, query)
+
+
+def _expected(con: duckdb.DuckDBPyConnection, mart: Mart, query: dict) -> dict:
     where = mart.where(query)
     limit = query.get("row_limit") or None
     metrics = [m if isinstance(m, str) else m["label"] for m in query.get("metrics") or []]

@@ -35,18 +35,18 @@ CHROMIUM = "/usr/bin/chromium"
 
 def test_datasets_are_the_marts_with_dbt_descriptions(bi: Running):
     models = bundle.dbt_models()
-    con = expect.connect(bi.inst.warehouse)
-    comments = {(t, c): d for t, c, d in con.execute(
-        "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'").fetchall()}
+    with expect.connect(bi.inst.warehouse) as con:
+        comments = {(t, c): d for t, c, d in con.execute(
+            "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'").fetchall()}
+        order = con.execute("select table_name, column_name from duckdb_columns() where schema_name = 'marts' "
+                            "order by table_name, column_index").fetchall()
     listed = bi.client.list_all("dataset", ["id", "table_name", "schema", "sql"])
     assert sorted(d["table_name"] for d in listed) == sorted(d["table_name"] for d in bi.datasets.values())
     for d in listed:
         assert d["schema"] == "marts" and not d["sql"], f"{d['table_name']}: not a physical dataset of a mart"
         full = bi.client.get(f"/api/v1/dataset/{d['id']}")["result"]
         name = d["table_name"]
-        mart_cols = [r[0] for r in con.execute(
-            "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? "
-            "order by column_index", [name]).fetchall()]
+        mart_cols = [c for t, c in order if t == name]
         physical = {c["column_name"]: c for c in full["columns"] if not c["expression"]}
         assert sorted(physical) == sorted(mart_cols), f"{name}: dataset columns differ from the mart's"
         dbt_cols = {c["name"]: c["description"] for c in models[name]["columns"]}
@@ -62,11 +62,10 @@ def test_datasets_are_the_marts_with_dbt_descriptions(bi: Running):
 
 def test_every_chart_returns_the_rows_of_its_mart(bi: Running):
     ids = bi.chart_ids()
-    con = expect.connect(bi.inst.warehouse)
     assert len(ids) >= 9
     for name, chart in bi.charts.items():
         query = json.loads(chart["query_context"])["queries"][0]
-        want = expect.expected(con, expect.Mart(bi.dataset_of(chart)), query)
+        want = expect.expected(bi.inst.warehouse, expect.Mart(bi.dataset_of(chart)), query)
         result = bi.client.chart_data(ids[name])
         assert len(result) == 1 and not result[0].get("error"), f"{name}: {result[0].get('error')}"
         got = result[0]
@@ -129,7 +128,6 @@ def test_dashboard_renders_in_chromium_and_nothing_leaves_loopback(bi: Running):
 
     ids = bi.chart_ids()
     names = {v: k for k, v in ids.items()}
-    con = expect.connect(bi.inst.warehouse)
     requests, failed, chart_data = [], [], []
 
     def on_response(resp):
@@ -181,7 +179,7 @@ def test_dashboard_renders_in_chromium_and_nothing_leaves_loopback(bi: Running):
     for name, chart in bi.charts.items():
         if chart["params"].get("query_mode") == "raw":
             query = json.loads(chart["query_context"])["queries"][0]
-            want = expect.expected(con, expect.Mart(bi.dataset_of(chart)), query)["rows"]
+            want = expect.expected(bi.inst.warehouse, expect.Mart(bi.dataset_of(chart)), query)["rows"]
             shown = next(h for h in holders if h["id"] == ids[name])["table_rows"]
             assert shown == want, f"{name}: the table shows {shown} rows, the mart has {want}"
 
@@ -193,7 +191,7 @@ def test_dashboard_renders_in_chromium_and_nothing_leaves_loopback(bi: Running):
         name = names[chart_id]
         mart = expect.Mart(bi.dataset_of(bi.charts[name]))
         for query, result in zip(body["queries"], payload["result"]):
-            want = expect.expected(con, mart, query)["rows"]
+            want = expect.expected(bi.inst.warehouse, mart, query)["rows"]
             assert result["rowcount"] == want, f"{name} in the browser: {result['rowcount']} rows, DuckDB says {want}"
         answered.add(name)
     assert answered == set(ids), f"charts whose data the browser never loaded: {set(ids) - answered}"
@@ -296,12 +294,10 @@ def test_a_publish_while_the_server_runs_is_seen_on_the_next_query(bi: Running):
 
     after = bi.client.chart_data(ids["fund_balances_table"])[0]["rowcount"]
     assert after == before - 1, f"after the publish Superset still shows {after} funds (was {before})"
-    con = expect.connect(wh)
     for name, chart in (("fund_balances_table", fund), ("reconciliation_by_document", recon)):
         query = json.loads(chart["query_context"])["queries"][0]
-        want = expect.expected(con, expect.Mart(bi.dataset_of(chart)), query)["rows"]
+        want = expect.expected(bi.inst.warehouse, expect.Mart(bi.dataset_of(chart)), query)["rows"]
         assert bi.client.chart_data(ids[name])[0]["rowcount"] == want, name
-    con.close()
     stale = [l for l in _fds(pids) if "warehouse" in l and l.endswith("(deleted)")]
     assert not stale, f"Superset keeps the replaced file open: {stale}"
 
@@ -327,5 +323,5 @@ def test_sql_lab_can_neither_write_nor_read_files(bi: Running, tmp_path):
                 "create table marts.written as select 1 as x"):
         assert run(sql).get("status") != "success", f"SQL Lab ran: {sql}"
     assert not out.exists() and not other.exists()
-    n = expect.connect(bi.inst.warehouse).execute("select count(*) from marts.fct_fund_balances").fetchone()[0]
-    assert n > 0
+    with expect.connect(bi.inst.warehouse) as con:
+        assert con.execute("select count(*) from marts.fct_fund_balances").fetchone()[0] > 0
