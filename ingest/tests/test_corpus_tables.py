@@ -198,3 +198,18 @@ def test_the_numazu_session_bills_land_in_fct_council_bills(corpus_warehouse):
     assert wrapped == "東駿河湾広域都市計画事業岡宮北土地区画整理事業施行条例等の一部改正"
     assert reports == (8, date(2024, 12, 4), date(2024, 12, 4), 0, 0)
     assert [(c, cr, n) for _, c, cr, n in no_committee] == [(None, None, "委員会: 省略")] * 4
+
+
+def test_bond_projections_by_purpose_reach_fct_bond_balances(corpus_warehouse):
+    """富士市 地方債現在高見込調書: each purpose's projected roll-forward, bound by the
+    roll-forward the printed figures satisfy (its headers name 現在高 twice), `projected`."""
+    con = duckdb.connect(str(corpus_warehouse), read_only=True)
+    try:
+        rows = con.execute("select purpose_name, opening_balance_yen, borrowed_yen, repaid_yen, "
+                           "closing_balance_yen, basis from marts.fct_bond_balances "
+                           "where document_id = 'fuji-2025-fuzoku' order by source_line").fetchall()
+    finally:
+        con.close()
+    assert len(rows) == 16 and {r[5] for r in rows} == {"projected"}
+    assert ("計", 79_276_294_000, 5_353_100_000, 6_838_978_000, 77_790_416_000, "projected") in rows
+    assert all(r[4] == r[1] + r[2] - r[3] for r in rows)
