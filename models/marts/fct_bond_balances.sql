@@ -34,6 +34,13 @@ extracted as (
 
 ),
 
+extracted_documents as (
+
+    select distinct document_id as extracted_document_id
+    from bond_balances
+
+),
+
 -- a document whose bond tables the bonds extractor read keeps that reading; any other
 -- document's bond tables come from the table engine's bound columns
 from_tables as (
@@ -55,7 +62,7 @@ from_tables as (
         status,
         note
     from table_bond_balances
-    where table_bond_balances.document_id not in (select distinct b.document_id from bond_balances as b)
+    where document_id not in (select e.extracted_document_id from extracted_documents as e)
 
 )
 
