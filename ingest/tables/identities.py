@@ -75,7 +75,7 @@ def find_identities(table: Table) -> list[Identity]:
     relations = discover_relations(table)
     place_short_rows(table, relations)
     return (_column_totals(table) + _parent_children(table) + _compared_rows(table)
-            + _row_identities(table, relations) + _group_sums(table))
+            + _compared_groups(table) + _row_identities(table, relations) + _group_sums(table))
 
 
 # ------------------------------------------------------------------------- row relations
@@ -525,4 +525,37 @@ def _group_sums(table: Table) -> list[Identity]:
                     several and holding == len(several) and any(len(g.terms) >= 3 for g in several)):
                 out.extend(groups)
                 break
+    return out
+
+
+def _compared_groups(table: Table) -> list[Identity]:
+    """Row groups labelled 本年度, 前年度, 比較 (a stacked group label over 市長等 … 計): each row
+    of the 比較 group is the row of the same label in the group two before it minus the one in
+    the group before it, in each column."""
+    groups: list[tuple[str, dict[tuple[str, ...], int]]] = []
+    for r, row in enumerate(table.rows):
+        if len(row.path) < 2:
+            continue
+        if not groups or groups[-1][0] != row.path[0]:
+            groups.append((row.path[0], {}))
+        groups[-1][1].setdefault(row.path[1:], r)
+    out: list[Identity] = []
+    for k in range(2, len(groups)):
+        label, members = groups[k]
+        if not any(w in label for w in _DIFF_WORDS[:3]):
+            continue
+        (_, first), (_, second) = groups[k - 2], groups[k - 1]
+        for inner, r in members.items():
+            a_r, b_r = first.get(inner), second.get(inner)
+            if a_r is None or b_r is None:
+                continue
+            for c in range(len(table.columns)):
+                if is_ratio_column(table, c):
+                    continue
+                reported, a, b = table.rows[r].placed[c], table.rows[a_r].placed[c], table.rows[b_r].placed[c]
+                if reported is None or (a is None and b is None):
+                    continue
+                terms = [(1, a)] if a is not None else []
+                terms += [(-1, b)] if b is not None else []
+                out.append(Identity("compared_rows", table, reported, terms, label, row=r, column=c))
     return out

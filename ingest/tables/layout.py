@@ -313,11 +313,15 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
     if width <= MAX_COLUMNS:  # (the title line is no column's header word)
         _headers([ln for ln in header if normalize_name(ln.text) != title], columns, block, rows)
     _paths(rows)
+    if aligned:
+        _stacked_group_labels(block, rows)
     return Table(f"{document_id}:t{n:03d}", title, table_unit, block[0].no, block[-1].no, columns,
                  rows, ragged, aligned, headed=_headed(header))
 
 
 NEAR = 2  # right edges this close (in characters) are one column's
+FAR = 6  # a lone edge this close to a column of `MIN_SUPPORT` figures or more is that column's
+MIN_SUPPORT = 3
 
 
 def _aligned_columns(numeric: list[_Line], widest: list[float]) -> list[float]:
@@ -342,7 +346,12 @@ def _aligned_columns(numeric: list[_Line], widest: list[float]) -> list[float]:
             clusters.append([e])
     if len(clusters) > MAX_COLUMNS:
         return widest  # a line of thousands of figures: not a table to lay out by position
-    return [float(median(c)) for c in clusters]
+    # a lone edge a few characters from a column many rows share is that column's figure
+    # printed off its edge (pdftotext moves a figure after a wide one), not a column of its own
+    strong = [c for c in clusters if len(c) >= MIN_SUPPORT]
+    kept = [c for c in clusters if len(c) > 1 or not any(
+        0 < abs(c[0] - median(s)) <= FAR for s in strong)]
+    return [float(median(c)) for c in kept]
 
 
 def _has_run(ln: _Line) -> bool:
@@ -642,6 +651,45 @@ def _title_run(lines: list[_Line]) -> list[_Line]:
         run.insert(0, ln)
     text = normalize_name("".join(ln.text for ln in run))
     return run if len(text) >= 4 and not _header_like(run[-1]) else []
+
+
+MAX_STACK_GAP = 6  # lines between two characters of one stacked group label
+
+
+def _stacked_group_labels(block: list[_Line], rows: list[Row]) -> None:
+    """A group label printed one character per line down the left margin (`本`, `年`, `度`
+    beside the rows 市長等 … 計) is the outer label of the rows beside it: 本年度/市長等.
+
+    Its characters stand left of every row's text, one to a line, a few lines apart, with no
+    total row between them (a group closes with its 計); the rows from the line above its first
+    character to the line below its last, or down to the total that closes it, are its."""
+    starts = [len(ln.text) - len(ln.text.lstrip()) for ln in block if ln.cells]
+    if not starts or not rows:
+        return
+    margin = min(starts)
+    chars = [(ln.no, ln.text.strip(), len(ln.text) - len(ln.text.lstrip())) for ln in block
+             if not ln.cells and len(ln.text.strip()) == 1 and not ln.text.strip().isdigit()
+             and len(ln.text) - len(ln.text.lstrip()) < margin]
+    totals = [row.line for row in rows if row.is_total]
+    groups: list[list[tuple[int, str, int]]] = []
+    for c in chars:
+        prev = groups[-1][-1] if groups else None
+        # a group closes with its total row (本年度 … 計, then 前年度 … 計)
+        if prev and c[0] - prev[0] <= MAX_STACK_GAP and abs(c[2] - prev[2]) <= 1 \
+                and not any(prev[0] < t < c[0] for t in totals):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    for g in groups:
+        if len(g) < 2:
+            continue
+        word = normalize_name("".join(ch for _, ch, _ in g))
+        first, last = g[0][0] - 1, g[-1][0] + 1
+        closing = [t for t in totals if g[-1][0] < t <= g[-1][0] + MAX_STACK_GAP]
+        last = max([last] + closing[:1])  # down to the total that closes the group
+        for row in rows:
+            if first <= row.line <= last and row.path and row.path[0] != word:
+                row.path = (word,) + row.path
 
 
 def _title(header: list[_Line]) -> str:

@@ -357,3 +357,37 @@ def test_a_figure_is_the_sum_of_the_column_beside_and_under_it():
 
 def test_a_page_footer_code_with_leading_zeros_is_not_glued_zeros():
     assert split_row(1, layout_line("歳 入 予 算 書 ＿ 事 項 別 明 細 書 00001"))[2] == []
+
+
+def test_stacked_group_labels_lead_row_paths_and_their_comparison_is_checked():
+    """給与費明細書: 本/年/度, 前/年/度, 比/較 printed down the margin between the rows, as
+    pdftotext writes them; each group closes with its 計. The 比較 group is 本年度 − 前年度 row
+    by row; a planted wrong difference fails."""
+    def group(chars: str, rows: list[str]) -> list[str]:
+        out = []
+        for k, row in enumerate(rows):  # one character between two rows, none after the 計
+            out.append(row)
+            if k < len(chars) and k < len(rows) - 1:
+                out.append("             " + chars[k])
+        return out
+
+    def rows(a: str, b: str, c: str) -> list[str]:
+        return [f"                市長等     {a}", f"                議  員     {b}",
+                "                その他          0          0          0", f"                  計       {c}"]
+
+    page = ["                                                        (単位 千円)",
+            "                区  分        職員数     報  酬      給  料"]
+    page += group("本年度", rows("      5          0     46,944", "     32    205,923          0",
+                                "     37    205,923     46,944"))
+    page += group("前年度", rows("      5          0     46,512", "     32    203,607          0",
+                                "     37    203,607     46,512"))
+    page += group("比較", rows("      0          0        432", "      0      2,316          0",
+                              "      0      2,316        432"))
+    doc = doc_of(page)
+    (table,) = read_tables(doc)
+    assert [r.path for r in table.rows][::4] == [("本年度", "市長等"), ("前年度", "市長等"), ("比較", "市長等")]
+    ex = extract(doc)
+    compared = [c for c in ex.checks if c["subject"] == "table:compared_rows"]
+    assert len(compared) == 12 and statuses(ex) == {"ok": len(ex.checks)}
+    bad = extract(doc_of([ln.replace("2,316          0", "2,336          0") for ln in page]))
+    assert statuses(bad).get("mismatch", 0) >= 1
