@@ -96,6 +96,7 @@ HAND_CHECKED = [
     ("fuji-2025-fuzoku", 719, "table:column_total", 69_017_427),
     ("fuji-2025-fuzoku", 719, "table:column_total", 40_330_639),
     ("fuji-2025-fuzoku", 15, "table:column_total", 758_669),        # 特別職 本年度 計 合計
+    ("fuji-2025-fuzoku", 30, "table:compared_rows", 141_757),       # 特別職 比較 = 本年度 − 前年度
     ("numazu-2026-kanbetsu", 34, "table:column_total", 95_650_000),  # 歳入合計 本年度
     ("numazu-2026-kanbetsu", 34, "table:column_total", 95_600_000),  # 歳入合計 前年度
     ("numazu-2026-kanbetsu", 74, "table:column_total", 95_650_000),  # 歳出合計 本年度
