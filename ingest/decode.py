@@ -1,5 +1,7 @@
 """Decode raw bytes: UTF-8 (with or without BOM), CP932/Shift_JIS or EUC-JP.
 
+(PDF files do not come here: `load.py` hands them to `pdf_reader`.)
+
 Detection is strict decoding in a fixed order, because a lenient decoder silently corrupts
 Japanese text. UTF-8 is tried first (a CP932 or EUC-JP file of Japanese text essentially never
 decodes as UTF-8). When both CP932 and EUC-JP decode, the one with more kana/kanji wins.
@@ -51,9 +53,6 @@ def looks_binary(data: bytes) -> bool:
 
 def decode_bytes(data: bytes, path: str, declared: str = "") -> tuple[str, str]:
     """Return (text, encoding used). Raises IngestError naming `path` when it cannot."""
-    if data.lstrip()[:5] == b"%PDF-":
-        raise IngestError(path, "a PDF file: this build reads text documents only; give the "
-                          "text the PDF's text layer holds (e.g. `pdftotext -layout`)")
     if looks_binary(data):
         raise IngestError(path, "binary data, not a text document")
     if declared:

@@ -48,6 +48,9 @@ class Document:
     # The lines as laid out (NFKC, no format characters, every space kept): line i + 1 is
     # laid_out[i]. Column-aligned tables need the character positions normalization collapses.
     laid_out: list[str] = field(default_factory=list)
+    # The 1-based page of the PDF file each line was read from (line i + 1 is on pages[i]);
+    # empty for a text document, which has no pages.
+    pages: list[int] = field(default_factory=list)
     _by_id: dict[str, Section] = field(default_factory=dict, init=False, repr=False, compare=False)
     _derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -8,6 +8,7 @@ from ingest.decode import decode_bytes
 from ingest.document import Document, Line
 from ingest.errors import IngestError
 from ingest.normalize import normalize_lines
+from ingest.pdf_reader import MAX_PDF_BYTES, is_pdf, line_pages, page_rows, read_pdf
 from ingest.segment import segment
 from ingest.stated_year import mismatch_message, stated_year
 from ingest.tables.cells import layout_line
@@ -16,8 +17,30 @@ from ingest.tables.cells import layout_line
 # A document is read whole into memory, several times over (bytes, text, lines, sections,
 # facts): the limit keeps one worker's memory bounded (a 50 MiB text took 3.1 GB and 391 s
 # before it existed). The shipped and corpus texts are 6–90 KiB; 16 MiB leaves room for the
-# text of a whole budget book of several hundred pages.
+# text of a whole budget book of several hundred pages. For a PDF the limit holds for the text
+# its pages give (the 612-page 富士市 budget book: 1 MB); the PDF file has its own, larger
+# limit (`pdf_reader.MAX_PDF_BYTES`): its bytes are only hashed and piped to poppler.
 MAX_DOCUMENT_BYTES = 16 * 2**20
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, within the limit of its kind (a PDF's is larger: see pdf_reader)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            with path.open("rb") as fh:
+                head = fh.read(1024)
+            limit = MAX_PDF_BYTES if is_pdf(head) else MAX_DOCUMENT_BYTES
+            if size > limit:
+                kind = "PDF" if limit == MAX_PDF_BYTES else "document"
+                raise IngestError(str(path), f"{size / 2**20:.1f} MiB: larger than the "
+                                  f"{limit // 2**20} MiB a {kind} may be (one annual report's "
+                                  "text is 1–3 MiB); split it into documents")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise IngestError(str(path), "file not found") from None
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot read: {exc.strerror}") from None
 
 
 def detect_layout(lines: list[Line]) -> str:
@@ -29,22 +52,36 @@ def detect_layout(lines: list[Line]) -> str:
 def load_document(path: Path, document_id: str, municipality_code: str, fiscal_year: int,
                   title: str = "", encoding: str = "") -> tuple[Document, dict]:
     """Decode, normalize and segment one document; also returns its `raw_documents` row."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise IngestError(str(path), f"{size / 2**20:.1f} MiB: larger than the "
+    data = _read(path)
+    pages: list[int] = []
+    pdf_pages: list[dict] = []
+    if is_pdf(data):
+        if encoding:
+            raise IngestError(str(path), f"a PDF with encoding {encoding!r} in the manifest: "
+                              "leave `encoding` empty for a PDF (its text layer is Unicode)")
+        pdf = read_pdf(data, str(path))
+        text, used = pdf.text, "pdf"
+        if len(text) > MAX_DOCUMENT_BYTES:
+            raise IngestError(str(path), f"the PDF's text is {len(text) / 2**20:.1f} M characters: "
+                              f"more than the {MAX_DOCUMENT_BYTES // 2**20} MiB a document may be; "
+                              "split it into documents")
+        if not any(page.has_text_layer for page in pdf.pages):
+            raise IngestError(str(path), f"a PDF without text: none of its {len(pdf.pages)} pages "
+                              "has a text layer (a scan without OCR); give a PDF with its OCR "
+                              "text layer, or the document's text")
+    else:
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise IngestError(str(path), f"{len(data) / 2**20:.1f} MiB: larger than the "
                               f"{MAX_DOCUMENT_BYTES // 2**20} MiB a document may be (one annual "
                               "report's text is 1–3 MiB); split it into documents")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise IngestError(str(path), "file not found") from None
-    except OSError as exc:
-        raise IngestError(str(path), f"cannot read: {exc.strerror}") from None
-    text, used = decode_bytes(data, str(path), encoding)
+        text, used = decode_bytes(data, str(path), encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = normalize_lines(text)
     if not any(line.text for line in lines):
         raise IngestError(str(path), "empty document (no text)")
+    if used == "pdf":
+        pages = line_pages(text)
+        pdf_pages = page_rows(pdf, document_id, pages)
     stated = stated_year(lines, fiscal_year)
     if stated is not None and stated.fiscal_year != fiscal_year:
         raise IngestError(str(path), mismatch_message(stated, fiscal_year), stated.line)
@@ -53,11 +90,12 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
                               ocr_layout=layout == "markdown_tsv")
     laid_out = [layout_line(raw) for raw in text.split("\n")[: len(lines)]]
     doc = Document(document_id, municipality_code, fiscal_year, layout, lines, sections, owner,
-                   laid_out)
+                   laid_out, pages)
     doc_row = {
         "document_id": document_id, "municipality_code": municipality_code,
         "fiscal_year": fiscal_year, "title": title, "sha256": hashlib.sha256(data).hexdigest(),
         "encoding": used, "line_count": len(lines), "layout": doc.layout,
+        "_pages": pdf_pages,  # raw_pdf_pages rows (none for a text document)
     }
     return doc, doc_row
 

@@ -197,6 +197,7 @@ def document_tables(entry: ManifestEntry, manifest_dir: Path) -> dict[str, list[
     ex = extract_all(doc, str(entry.abs_path))
 
     tables: dict[str, list[dict]] = {name: [] for name in schema.ALL_SEEDS}
+    tables["raw_pdf_pages"].extend(doc_row.pop("_pages", ()))
     tables["raw_documents"].append(doc_row)
     section_rows, moved = _section_rows(doc)
     tables["raw_sections"].extend(section_rows)

@@ -104,6 +104,16 @@ SECTION_COLUMNS = [
     "document_id", "section_id", "parent_id", "level", "kind", "number", "heading",
     "section_path", "org_unit", "first_line", "last_line", "text",
 ]
+# One row per page of a PDF document (none for a text document): its size as displayed, who
+# produced the file, whether the page has a text layer (a scan without OCR has none) and how
+# many characters it holds, and the lines of the document's extracted text it holds
+# (first_line..last_line; NULL for a page without a line of its own). `book_pages` is 2 for a
+# landscape sheet of two book pages split at its gutter; `page_label` the printed page
+# number(s) taken out as page furniture.
+PDF_PAGE_COLUMNS = [
+    "document_id", "page", "width", "height", "orientation", "rotation", "producer",
+    "has_text_layer", "characters", "book_pages", "page_label", "first_line", "last_line",
+]
 # Reviewed acknowledgements (data/raw/acknowledged_mismatches.csv): a printed discrepancy that is
 # real in the source document becomes `expected_mismatch` with the reviewer's note.
 ACK_COLUMNS = ["check_id", "note", "reviewed_by"]
@@ -112,6 +122,7 @@ LINE_TOKEN_COLUMNS = ["document_id", "line_no", "section_id", "numeric_tokens", 
 ALL_SEEDS: dict[str, list[str]] = {
     "raw_documents": DOCUMENT_COLUMNS,
     "raw_sections": SECTION_COLUMNS,
+    "raw_pdf_pages": PDF_PAGE_COLUMNS,
     "raw_line_tokens": LINE_TOKEN_COLUMNS,
     "raw_checks": CHECK_COLUMNS,
     "raw_acknowledged_mismatches": ACK_COLUMNS,
@@ -123,12 +134,14 @@ _INTEGER_COLUMNS = {
     "numeric_tokens", "captured_tokens", "revision_seq", "item_no", "sign", "period_month",
     "term_years", "grace_years", "quantity", "source_page", "row_no", "col_no", "role_rows",
     "bill_no",
+    "page", "rotation", "characters", "book_pages",
 }
 _TYPE_BY_COLUMN = {
     "decided_on": "date", "borrowed_on": "date", "held_on": "date", "held_until": "date",
     "submitted_on": "date", "reported_on": "date",
     "interest_rate_pct": "decimal(6,3)", "value": "double", "reported_value": "double",
     "computed_value": "double", "tolerance": "double", "expected": "boolean", "checked": "boolean",
+    "width": "double", "height": "double", "has_text_layer": "boolean",
 }
 
 

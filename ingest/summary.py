@@ -61,6 +61,18 @@ def _table_shares(q) -> list[tuple]:
         order by d.document_id""")
 
 
+def page_ranges(pages: list[int]) -> str:
+    """`[40, 41, 42, 52]` → `pages 40–42, 52`."""
+    runs: list[list[int]] = []
+    for page in pages:
+        if runs and page == runs[-1][1] + 1:
+            runs[-1][1] = page
+        else:
+            runs.append([page, page])
+    parts = [f"{a}–{b}" if b > a else str(a) for a, b in runs]
+    return ("page " if len(pages) == 1 else "pages ") + ", ".join(parts)
+
+
 def print_summary(path: Path, failed_tests: list[str] | None, gx_report, seconds: float | None,
                   require_coverage: float | None = None) -> int:
     """Print documents, rows per mart, checks and coverage.
@@ -81,11 +93,17 @@ def print_summary(path: Path, failed_tests: list[str] | None, gx_report, seconds
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
         print("")
         print("== warehouse summary ==")
-        for doc_id, code, fy, lines, layout in q(
-                "select document_id, municipality_code, fiscal_year, line_count, layout "
-                "from marts.dim_document order by document_id"):
+        for doc_id, code, fy, lines, layout, pages, without in q(
+                "select document_id, municipality_code, fiscal_year, line_count, layout, "
+                "page_count, pages_without_text from marts.dim_document order by document_id"):
             sections = q(f"select count(*) from raw.raw_sections where document_id = '{doc_id}'")[0][0]
-            print(f"document {doc_id}: {code} FY{fy}, {lines} lines, {sections} sections ({layout})")
+            print(f"document {doc_id}: {code} FY{fy}, {lines} lines, {sections} sections ({layout})"
+                  + ("" if pages is None else f", PDF of {pages} pages"))
+            if without:
+                blank = [p for (p,) in q("select page from marts.dim_document_page where "
+                                         f"document_id = '{doc_id}' and not has_text_layer order by page")]
+                print(f"  {doc_id}: {without} pages without text (not read: a scan without OCR "
+                      f"or a blank page): {page_ranges(blank)}")
         marts = [r[0] for r in q("select table_name from information_schema.tables "
                                  "where table_schema = 'marts' order by table_name")]
         marts.sort(key=lambda n: (MARTS_ORDER.index(n[:4]) if n[:4] in MARTS_ORDER else 9, n))

@@ -166,7 +166,7 @@ def extract(doc: Document) -> Extraction:
                 is_checked = id(cell) in checked
                 rows_out.append({
                     "document_id": doc.document_id, "source_line": cell.line,
-                    "source_page": None, "table_id": table.table_id, "table_title": table.title,
+                    "source_page": doc.pages[cell.line - 1] if doc.pages else None, "table_id": table.table_id, "table_title": table.title,
                     "row_no": r + 1, "col_no": c + 1, "row_path": row_path,
                     "column_path": col_labels[c], "printed_text": cell.text,
                     "value": float(cell.value), "unit": unit, "value_yen": _yen(cell.value, unit),
@@ -178,7 +178,8 @@ def extract(doc: Document) -> Extraction:
             # cells beyond the table's width (a row wider than its table) are not dropped
             for extra_i, cell in enumerate(row.cells[len(table.columns):], start=len(table.columns) + 1):
                 ex.add(SEED, {
-                    "document_id": doc.document_id, "source_line": cell.line, "source_page": None,
+                    "document_id": doc.document_id, "source_line": cell.line,
+                    "source_page": doc.pages[cell.line - 1] if doc.pages else None,
                     "table_id": table.table_id, "table_title": table.title, "row_no": r + 1,
                     "col_no": extra_i, "row_path": "/".join(row.path), "column_path": "",
                     "printed_text": cell.text, "value": float(cell.value), "unit": table.unit,

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD = "第1 財政係\n1 予算\n(単位:千円)\n".encode("utf-8")
 GOOD_ROW = "good,good.txt,132101,2021,t,"
 SECRET = "TOP-SECRET-7f3a9c outside the project"
-# The smallest PDF that is one: what a user drops in before PDF support exists.
+# The smallest PDF that is one, without a page (more PDF cases: test_pdf_reader.py).
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -74,7 +74,8 @@ CASES = {
     "empty file": (["a,x.txt,132101,2021,t,"], {"x.txt": b""}, "x.txt: empty document"),
     "UTF-16": (["a,x.txt,132101,2021,t,"], {"x.txt": "令和3年度 事務報告書\n予算\n".encode("utf-16")},
                "x.txt: binary data"),
-    "a PDF": (["a,x.pdf,132101,2021,t,"], {"x.pdf": PDF}, "x.pdf: a PDF file"),
+    "a PDF without pages": (["a,x.pdf,132101,2021,t,"], {"x.pdf": PDF},
+                            "x.pdf: not a readable PDF: it has no pages"),
     "CP932 declared utf-8": (["a,x.txt,132101,2021,t,utf-8"], {"x.txt": CP932_REPORT},
                              "x.txt: not valid utf-8"),
     "unknown codec": (["a,x.txt,132101,2021,t,latin-9"], {"x.txt": GOOD},

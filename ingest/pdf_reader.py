@@ -1,0 +1,454 @@
+"""Read a PDF's text layer into column-aligned pages: the text a document listed as a PDF has.
+
+The reader is Debian's poppler-utils run as a process (`pdftotext -layout`, `pdfinfo`), chosen
+over pdfplumber and pypdfium2 on the corpus PDFs (benchmarks/pdf_readers.py, README): its
+column-aligned text is what the table engine (`ingest/tables/`) reads, it is the fastest of
+the three and its memory is its own process's, and it is GPL-2 (no AGPL). The PDF's bytes go
+to poppler on standard input: the bytes hashed are the bytes read.
+
+What this module adds to poppler's text, each step a pure function of it, tested alone:
+- one text for the document with a form feed between pages, so that `source_line` counts
+  the lines of that text over the whole document and each line has its page
+  (`PdfDocument.text`, `PdfDocument.line_pages`); `python -m ingest.pdf_reader FILE.pdf`
+  prints exactly that text, to find a value again by its line;
+- printed page numbers (`- 12 -`, `― 2 ―`, a bare `3` counting up page by page) are page
+  furniture: their line is left blank (line numbers do not move) and the number is kept
+  as the page's `page_label`;
+- a landscape sheet that holds two book pages side by side (a wide empty band down its
+  middle, a page number in each half) is split at that gutter: its left page's lines come
+  first, then its right page's, both on the same PDF page;
+- a page without a text layer (a scan without OCR) is counted, never an error;
+- a damaged text layer (a broken ToUnicode map that turns the digits into unrelated rare
+  characters) stops the build with one line naming the file and page: such text must never
+  become numbers, nor silently become no numbers.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass
+from statistics import median
+
+from ingest.errors import IngestError
+
+# A PDF's bytes are only hashed and piped to poppler: what the worker holds and reads several
+# times over is the extracted text (limited like a text document's, in load.py). The limit on
+# the PDF itself is therefore far above the 16 MiB of a text: a scanned book at 400 dpi takes
+# about 50 KB a page (the 小平市 scan: 4 MB for 83 pages), so 128 MiB is some 2,500 scanned
+# pages, more than any one report, while still bounding the bytes one worker holds.
+MAX_PDF_BYTES = 128 * 2**20
+# poppler reads the 612-page 富士市 book in under a second; a PDF that keeps it busy for
+# minutes is broken (or hostile), not big.
+POPPLER_TIMEOUT_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """One page of the PDF file as read: its size as displayed, its text and what it holds."""
+
+    page: int             # 1-based page of the file
+    width: float          # points, as displayed (the page's /Rotate applied)
+    height: float
+    rotation: int         # the page's /Rotate (0, 90, 180, 270)
+    text: str             # column-aligned lines (`\n`-terminated), furniture blanked
+    characters: int       # non-space characters of the page's text layer
+    book_pages: int = 1   # 2 when a landscape sheet of two book pages was split at its gutter
+    page_label: str = ""  # printed page number(s) taken out as furniture ("188", "603 604")
+
+    @property
+    def orientation(self) -> str:
+        return "landscape" if self.width > self.height else "portrait"
+
+    @property
+    def has_text_layer(self) -> bool:
+        return self.characters > 0
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    """A PDF read page by page, with the file's producer (who wrote it: a scanner, Word …)."""
+
+    producer: str
+    creator: str
+    pages: list[PdfPage]
+
+    @property
+    def text(self) -> str:
+        """The document's text: the pages in order, a form feed between two pages."""
+        return "\f".join(page.text for page in self.pages)
+
+    def line_pages(self) -> list[int]:
+        """The page of each line of `text` (see `line_pages`)."""
+        return line_pages(self.text)
+
+    @property
+    def pages_without_text(self) -> list[int]:
+        return [page.page for page in self.pages if not page.has_text_layer]
+
+
+def line_pages(text: str) -> list[int]:
+    """The page of each line of a document's text: 1 + the form feeds up to the line's end.
+
+    Lines are counted as `normalize.normalize_lines` counts them (split at `\\n`, a last empty
+    piece dropped). A page without text has no line of its own (its form feed opens the next
+    page's first line), except a last page, whose form feed makes a line.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    out, page = [], 1
+    for line in lines:
+        if "\f" in line:
+            page += line.count("\f")
+        out.append(page)
+    return out
+
+
+def page_rows(doc: PdfDocument, document_id: str, pages_of_lines: list[int]) -> list[dict]:
+    """`raw_pdf_pages` rows: every page of the file, with the lines of the text it holds."""
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for no, page in enumerate(pages_of_lines, start=1):
+        first.setdefault(page, no)
+        last[page] = no
+    return [{
+        "document_id": document_id, "page": p.page, "width": round(p.width, 2),
+        "height": round(p.height, 2), "orientation": p.orientation, "rotation": p.rotation,
+        "producer": doc.producer, "has_text_layer": p.has_text_layer,
+        "characters": p.characters, "book_pages": p.book_pages, "page_label": p.page_label,
+        "first_line": first.get(p.page), "last_line": last.get(p.page),
+    } for p in doc.pages]
+
+
+def is_pdf(data: bytes) -> bool:
+    """A PDF file starts with `%PDF-` (whitespace before it tolerated, as decode.py did)."""
+    return data[:1024].lstrip().startswith(b"%PDF-")
+
+
+# ---------------------------------------------------------------------------------------
+# poppler as a process
+
+
+def _poppler(tool: str, args: list[str], data: bytes, path: str) -> str:
+    exe = shutil.which(tool)
+    if exe is None:
+        raise IngestError(path, f"a PDF: reading it needs `{tool}` from Debian's poppler-utils "
+                          "(and poppler-data for Japanese fonts): run `make setup` as root, or "
+                          "`apt-get install poppler-utils poppler-data`")
+    try:
+        proc = subprocess.run([exe, *args], input=data, capture_output=True,
+                              timeout=POPPLER_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise IngestError(path, f"{tool} did not finish reading this PDF in "
+                          f"{POPPLER_TIMEOUT_SECONDS} s: the file is damaged") from None
+    if proc.returncode != 0:
+        raise IngestError(path, f"not a readable PDF: {_poppler_error(proc.stderr)}")
+    return proc.stdout.decode("utf-8", errors="replace")
+
+
+def _poppler_error(stderr: bytes) -> str:
+    """poppler's own words, turned into what a user can act on."""
+    text = stderr.decode("utf-8", errors="replace")
+    if "Incorrect password" in text:
+        return "encrypted (it needs a password to open): give a copy without the password"
+    if "Invalid page count 0" in text or "Wrong page range" in text:
+        return "it has no pages"
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "poppler failed")
+    if "xref" in text or "trailer" in text:
+        return f"damaged or truncated ({first})"
+    return first
+
+
+def read_pdf(data: bytes, path: str) -> PdfDocument:
+    """Read the PDF in `data`; raises `IngestError` naming `path` (and the page) when it cannot."""
+    tail = data[-2048:]
+    if b"%%EOF" not in tail:
+        # poppler rebuilds a cut file's cross-reference table and would read the pages that
+        # survived: half a budget book must not pass for the whole one.
+        raise IngestError(path, "a truncated PDF: the file does not end with %%EOF (the "
+                          "download or copy was cut short)")
+    info = parse_info(_poppler("pdfinfo", ["-f", "1", "-l", "1000000", "-"], data, path))
+    count = info.pages
+    if count == 0:
+        raise IngestError(path, "not a readable PDF: it has no pages")
+    raw = _poppler("pdftotext", ["-layout", "-enc", "UTF-8", "-eol", "unix", "-", "-"], data, path)
+    texts = split_pages(raw)
+    if len(texts) != count:
+        raise IngestError(path, f"not a readable PDF: pdfinfo counts {count} pages, pdftotext "
+                          f"read {len(texts)}")
+    pages = build_pages(texts, info)
+    damage = damaged_page(pages)
+    if damage is not None:
+        raise IngestError(path, damage)
+    return PdfDocument(info.producer, info.creator, pages)
+
+
+# ---------------------------------------------------------------------------------------
+# pure steps
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What `pdfinfo -f 1 -l N` says: the file's producer and each page's size and rotation."""
+
+    producer: str
+    creator: str
+    pages: int
+    sizes: dict[int, tuple[float, float, int]]  # page → (width, height, /Rotate) as stored
+
+
+_PAGE_SIZE = re.compile(r"^Page\s+(\d+)\s+size:\s+([\d.]+)\s+x\s+([\d.]+)")
+_PAGE_ROT = re.compile(r"^Page\s+(\d+)\s+rot:\s+(-?\d+)")
+
+
+def parse_info(text: str) -> PdfInfo:
+    fields: dict[str, str] = {}
+    sizes: dict[int, list] = {}
+    for line in text.splitlines():
+        m = _PAGE_SIZE.match(line)
+        if m:
+            sizes.setdefault(int(m[1]), [0.0, 0.0, 0])[:2] = [float(m[2]), float(m[3])]
+            continue
+        m = _PAGE_ROT.match(line)
+        if m:
+            sizes.setdefault(int(m[1]), [0.0, 0.0, 0])[2] = int(m[2]) % 360
+            continue
+        key, sep, value = line.partition(":")
+        if sep and not key.startswith("Page ") and key not in fields:
+            fields[key.strip()] = value.strip()
+    try:
+        pages = int(fields.get("Pages", "0"))
+    except ValueError:
+        pages = 0
+    return PdfInfo(fields.get("Producer", ""), fields.get("Creator", ""), pages,
+                   {p: (w, h, r) for p, (w, h, r) in sizes.items()})
+
+
+def split_pages(raw: str) -> list[str]:
+    """pdftotext's output cut into pages: it ends every page, the last too, with a form feed."""
+    if not raw:
+        return []
+    parts = raw.split("\f")
+    if parts[-1] == "":
+        parts.pop()
+    return parts
+
+
+def build_pages(texts: list[str], info: PdfInfo) -> list[PdfPage]:
+    """Pages with their size, spreads split and printed page numbers taken out."""
+    sheets: list[tuple[int, float, float, int, int, list[list[str]]]] = []
+    for n, text in enumerate(texts, start=1):
+        width, height, rotation = info.sizes.get(n, (0.0, 0.0, 0))
+        if rotation in (90, 270):
+            width, height = height, width
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        characters = len("".join(text.split()))
+        halves = split_spread(lines) if width > height else None
+        blocks = list(halves) if halves is not None else [lines]
+        sheets.append((n, width, height, rotation, characters, blocks))
+    labels = take_out_page_numbers([(n, blocks) for n, *_, blocks in sheets])
+    return [PdfPage(n, width, height, rotation,
+                    "".join(line + "\n" for block in blocks for line in block), characters,
+                    len(blocks), labels.get(n, ""))
+            for n, width, height, rotation, characters, blocks in sheets]
+
+
+# Page numbers as printed at the head or foot of a page: `- 12 -`, `― 2 ―`, `−2−`, `—3—`
+# (`(4)` is not among them: a heading ordinal); a bare number counts only when the numbers
+# count up page by page (see take_out_page_numbers).
+_DASHES = "-‐‑‒–—―−ー－~～"
+_DASHED_NUMBER = re.compile(rf"[{_DASHES}]\s*(\d{{1,4}})\s*[{_DASHES}]")
+_DASHED_LINE = re.compile(rf"^\s*(?:[{_DASHES}]\s*\d{{1,4}}\s*[{_DASHES}]\s*)+$")
+_BARE_LINE = re.compile(r"^\s*(\d{1,4})\s*$")
+EDGE_LINES = 2  # page numbers sit among the first or last two lines that hold anything
+
+
+def _edge_lines(lines: list[str]) -> list[int]:
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return sorted(set(filled[:EDGE_LINES] + filled[-EDGE_LINES:]))
+
+
+def _page_number_line(line: str, bare: bool) -> str | None:
+    """The page number(s) a line prints alone, else None (`bare`: a number without dashes)."""
+    if _DASHED_LINE.match(line):
+        return " ".join(_DASHED_NUMBER.findall(line))
+    m = _BARE_LINE.match(line) if bare else None
+    return m[1] if m else None
+
+
+def take_out_page_numbers(sheets: list[tuple[int, list[list[str]]]]) -> dict[int, str]:
+    """Blank the lines that only print a page number (furniture); returns page → label.
+
+    The blocks (one per book page of the sheet) are changed in place: a blanked line stays,
+    empty, so no line number moves. A dashed number (`- 188 -`, `― 2 ―`) at the head or foot
+    of a book page is a page number. A bare number there is one when the sheet was split into
+    two book pages (each half has one: that is how the split was found), or when such numbers
+    count up with the pages (the number minus the page is the same on at least three pages
+    and on most pages that print one): otherwise it may be a figure, and it stays.
+    """
+    found: dict[int, list[tuple[int, int, str]]] = {}
+    bare: dict[int, tuple[int, int, int]] = {}
+    for page, blocks in sheets:
+        for b, block in enumerate(blocks):
+            for i in _edge_lines(block):
+                label = _page_number_line(block[i], bare=len(blocks) > 1)
+                if label is not None:
+                    found.setdefault(page, []).append((b, i, label))
+                elif len(blocks) == 1 and page not in bare:
+                    number = _page_number_line(block[i], bare=True)
+                    if number is not None:
+                        bare[page] = (b, i, int(number))
+    offsets = [value - page for page, (_, _, value) in bare.items()]
+    if offsets:
+        offset = max(sorted(set(offsets)), key=offsets.count)
+        if offsets.count(offset) >= 3 and offsets.count(offset) * 2 > len(offsets):
+            for page, (b, i, value) in bare.items():
+                if value - page == offset:
+                    found.setdefault(page, []).append((b, i, str(value)))
+    labels = {}
+    blocks_of = dict(sheets)
+    for page, marks in found.items():
+        for b, i, _ in marks:
+            blocks_of[page][b][i] = ""
+        labels[page] = " ".join(label for _, _, label in sorted(marks))
+    return labels
+
+
+MIN_GUTTER = 6  # character columns of blank paper between two book pages on one sheet
+
+
+def split_spread(lines: list[str]) -> tuple[list[str], list[str]] | None:
+    """A landscape sheet's lines as (left page, right page), or None when it is one page.
+
+    Two book pages printed side by side leave a band of blank columns down the middle of the
+    sheet that no line crosses (column positions in `pdftotext -layout` text follow the
+    words' x-positions), and each half prints its own page number at its head or foot. A
+    table that is merely wide has no such band, or its halves have no page numbers of their
+    own: it stays whole. The right page keeps its own indentation (counted from the gutter).
+    """
+    filled = [line for line in lines if line.strip()]
+    if len(filled) < 3:
+        return None
+    width = max(len(line) for line in filled)
+    blank = [all(len(line) <= col or line[col] == " " for line in filled) for col in range(width)]
+    best, start = (0, 0), None
+    for col, empty in enumerate(blank + [False]):
+        if empty:
+            start = col if start is None else start
+            continue
+        # a band of blank columns whose middle is in the middle part of the sheet
+        if start is not None and 0.3 * width <= (start + col) / 2 <= 0.7 * width \
+                and col - start > best[1] - best[0]:
+            best = (start, col)
+        start = None
+    if best[1] - best[0] < MIN_GUTTER:
+        return None
+    left = [line[:best[0]].rstrip() for line in lines]
+    right = [line[best[1]:].rstrip() for line in lines]
+    numbered = lambda block: any(  # noqa: E731
+        _page_number_line(block[i], bare=True) is not None for i in _edge_lines(block))
+    if not (numbered(left) and numbered(right)):
+        return None
+    return left, right
+
+
+# ---------------------------------------------------------------------------------------
+# damaged text layers
+
+
+def _rare(char: str) -> bool:
+    """A letter no Japanese report prints: not in CP932 (JIS X 0208 and its vendor extensions).
+
+    Private-use code points count too: a broken ToUnicode map often points glyphs there.
+    None of the corpus PDFs' 620,000 characters is rare by this test, apart from four
+    combining underlines (a mark, not a letter) in the 小平市 OCR layer.
+    """
+    if char.isascii() or char.isspace():
+        return False
+    category = unicodedata.category(char)
+    if category == "Co":
+        return True
+    if not category.startswith("L"):
+        return False
+    try:
+        char.encode("cp932")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
+_NUMBER_PUNCT = set(",.，．△▲-−")
+MIN_GLYPH_NUMBERS = 3   # number-shaped runs of rare letters on one page that mean damage
+MIN_RARE_SHARE = 0.05   # or this share of a page's letters rare (and at least MIN_RARE)
+MIN_RARE = 20
+
+
+def damage_on_page(text: str) -> tuple[int, int, list[str]]:
+    """(number-shaped runs of rare letters, rare letters, examples) of one page's text.
+
+    A digit that a broken map turned into an unrelated code point keeps its neighbours: the
+    thousands separators and the minus sign of the figure are often mapped right, so a
+    figure comes out as `㐃,㐊㐑㐘`. A run of two or more rare letters standing alone in a
+    column, with or without such punctuation, is a figure that cannot be read.
+    """
+    if not _PRIVATE_USE.search(text):
+        try:  # the common case, at C speed: every character is one a Japanese report prints
+            text.encode("cp932")
+            return 0, 0, []
+        except UnicodeEncodeError:
+            pass
+    text = unicodedata.normalize("NFKC", text)
+    rare = sum(1 for c in text if _rare(c))
+    if rare == 0:
+        return 0, 0, []
+    runs = []
+    for token in text.split():
+        core = [c for c in token if c not in _NUMBER_PUNCT]
+        if len(core) >= 2 and all(_rare(c) for c in core):
+            runs.append(token)
+    return len(runs), rare, runs[:3]
+
+
+def damaged_page(pages: list[PdfPage]) -> str | None:
+    """The one-line message for the first page whose text layer is damaged, else None."""
+    for page in pages:
+        runs, rare, examples = damage_on_page(page.text)
+        if rare == 0:
+            continue
+        letters = sum(1 for c in page.text if c.isalpha())
+        if runs >= MIN_GLYPH_NUMBERS or (rare >= MIN_RARE and rare >= MIN_RARE_SHARE * letters):
+            shown = ", ".join(repr(e) for e in examples) or "rare letters"
+            return (f"page {page.page}: the text layer is damaged (a broken ToUnicode map: "
+                    f"{runs} figures print as rare characters such as {shown}, {rare} such "
+                    "characters on the page); its numbers cannot be read: give a PDF with a "
+                    "working text layer, or the document's text")
+    return None
+
+
+def main(argv: list[str]) -> int:
+    """`python -m ingest.pdf_reader FILE.pdf`: print the text the build reads (line = source_line)."""
+    if len(argv) != 1:
+        print("usage: python -m ingest.pdf_reader FILE.pdf", file=sys.stderr)
+        return 2
+    path = argv[0]
+    try:
+        with open(path, "rb") as fh:
+            doc = read_pdf(fh.read(), path)
+    except OSError as exc:
+        print(f"error: {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except IngestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(doc.text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
