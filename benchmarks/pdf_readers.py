@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 WORK = ROOT / "benchmarks" / "work"
 READERS_DIR = WORK / "readers"
-ROUNDS = 3
+ROUNDS = 2
 
 # (document, printed total, subject) — the corpus README's hand-checked facts on the PDFs
 HAND_CHECKED = [
@@ -129,7 +129,7 @@ def read_pypdfium2(path: Path) -> str:
             code = raw.FPDFText_GetUnicode(textpage.raw, i)
             if code < 32:
                 continue
-            left, bottom, right, top = textpage.get_charbox(i)
+            left, bottom, right, top = textpage.get_charbox(i, loose=True)
             # boxes are in the unrotated page's space: turn them as the page is displayed
             if rotation == 90:
                 left, bottom, right, top = bottom, width - right, top, width - left
@@ -161,17 +161,21 @@ def child_read(reader: str, pdf: str, out: str) -> None:
 # ------------------------------------------------------------------ parent side
 
 def wait4_child(args: list[str], env: dict | None = None) -> tuple[str, float, float]:
-    t0 = time.perf_counter()
-    with tempfile.TemporaryFile() as out:
-        pid = os.posix_spawnp(args[0], args, {**os.environ, **(env or {})},
-                              file_actions=[(os.POSIX_SPAWN_DUP2, out.fileno(), 1)])
-        _, status, usage = os.wait4(pid, 0)
+    """(stdout, wall seconds, peak RSS MB) of one child process.
+
+    The peak comes from GNU time (`/usr/bin/time -f %M`), a small process that starts the
+    command: Linux keeps a process's RSS high-water mark across exec, so a command started
+    straight from this (large) Python process would report this process's memory as its own.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
+        t0 = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", stats.name, *args],
+                              capture_output=True, env={**os.environ, **(env or {})})
         wall = time.perf_counter() - t0
-        out.seek(0)
-        text = out.read().decode()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{args} failed")
-    return text, wall, usage.ru_maxrss / 1024
+        if proc.returncode != 0:
+            raise RuntimeError(f"{args}: {proc.stderr.decode()[-2000:]}")
+        peak_kb = int(Path(stats.name).read_text().split()[-1])
+    return proc.stdout.decode(), wall, peak_kb / 1024
 
 
 def corpus_rows() -> list[dict]:

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# System packages: headless Chromium and a Japanese font (the report's browser test), and
-# Debian's Python 3.11 with venv (the project's interpreter, see scripts/setup.sh).
+# System packages: headless Chromium and a Japanese font (the report's browser test),
+# Debian's Python 3.11 with venv (the project's interpreter, see scripts/setup.sh), and
+# poppler-utils with poppler-data (pdftotext / pdfinfo read PDF documents, see
+# ingest/pdf_reader.py; poppler-data holds the Adobe-Japan1 maps without which the text of
+# Japanese PDFs whose fonts carry no ToUnicode map, such as the 小平市 scan's OCR layer, is lost).
 # Idempotent: does nothing when all of them are present.
 set -euo pipefail
 have_font() {  # fc-list (package fontconfig) may be absent: then look for the font file itself
@@ -10,6 +13,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 have_font || missing+=(fonts-noto-cjk)
 /usr/bin/python3.11 -c "import ensurepip, venv" 2>/dev/null || missing+=(python3.11 python3.11-venv)
+{ command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -d /usr/share/poppler/cMap/Adobe-Japan1 ] || missing+=(poppler-data)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

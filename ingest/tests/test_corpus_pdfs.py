@@ -134,4 +134,7 @@ def test_hand_checked_totals_are_ok_checks(pdf_build, document_id, reported, sub
     warehouse, _ = pdf_build
     found = query(warehouse, "select status from marts.rpt_reconciliation where document_id = ? "
                   "and subject = ? and reported_value = ?", [document_id, subject, reported])
-    assert found and all(s == "ok" for (s,) in found), found
+    # the same figure may close several tables (歳入合計 and 歳出合計 …): one of them holds,
+    # none fails
+    statuses = [s for (s,) in found]
+    assert "ok" in statuses and "mismatch" not in statuses, statuses
