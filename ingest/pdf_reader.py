@@ -14,9 +14,9 @@ What this module adds to poppler's text, each step a pure function of it, tested
 - printed page numbers (`- 12 -`, `― 2 ―`, a bare `3` counting up page by page) are page
   furniture: their line is left blank (line numbers do not move) and the number is kept
   as the page's `page_label`;
-- a landscape sheet that holds two book pages side by side (a wide empty band down its
-  middle, a page number in each half) is split at that gutter: its left page's lines come
-  first, then its right page's, both on the same PDF page;
+- a landscape sheet that holds two book pages side by side (a band down its middle that no
+  word crosses, in the words' x-positions, and a page number in each half) is split at that
+  gutter: its left page's lines come first, then its right page's, both on the same PDF page;
 - a page without a text layer (a scan without OCR) is counted, never an error;
 - a damaged text layer (a broken ToUnicode map that turns the digits into unrelated rare
   characters) stops the build with one line naming the file and page: such text must never
@@ -179,7 +179,8 @@ def read_pdf(data: bytes, path: str) -> PdfDocument:
     if len(texts) != count:
         raise IngestError(path, f"not a readable PDF: pdfinfo counts {count} pages, pdftotext "
                           f"read {len(texts)}")
-    pages = build_pages(texts, info)
+    halves = read_spreads(data, path, info, texts)
+    pages = build_pages(texts, info, halves)
     damage = damaged_page(pages)
     if damage is not None:
         raise IngestError(path, damage)
@@ -237,19 +238,28 @@ def split_pages(raw: str) -> list[str]:
     return parts
 
 
-def build_pages(texts: list[str], info: PdfInfo) -> list[PdfPage]:
-    """Pages with their size, spreads split and printed page numbers taken out."""
+def _displayed_size(info: PdfInfo, page: int) -> tuple[float, float, int]:
+    width, height, rotation = info.sizes.get(page, (0.0, 0.0, 0))
+    return (height, width, rotation) if rotation in (90, 270) else (width, height, rotation)
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def build_pages(texts: list[str], info: PdfInfo,
+                halves: dict[int, tuple[list[str], list[str]]] | None = None) -> list[PdfPage]:
+    """Pages with their size, spreads split (`halves`: page → its two book pages' lines, see
+    `read_spreads`) and printed page numbers taken out."""
     sheets: list[tuple[int, float, float, int, int, list[list[str]]]] = []
     for n, text in enumerate(texts, start=1):
-        width, height, rotation = info.sizes.get(n, (0.0, 0.0, 0))
-        if rotation in (90, 270):
-            width, height = height, width
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
+        width, height, rotation = _displayed_size(info, n)
         characters = len("".join(text.split()))
-        halves = split_spread(lines) if width > height else None
-        blocks = list(halves) if halves is not None else [lines]
+        split = (halves or {}).get(n)
+        blocks = [split[0], split[1]] if split is not None else [_lines(text)]
         sheets.append((n, width, height, rotation, characters, blocks))
     labels = take_out_page_numbers([(n, blocks) for n, *_, blocks in sheets])
     return [PdfPage(n, width, height, rotation,
@@ -319,42 +329,83 @@ def take_out_page_numbers(sheets: list[tuple[int, list[list[str]]]]) -> dict[int
     return labels
 
 
-MIN_GUTTER = 6  # character columns of blank paper between two book pages on one sheet
+# Blank paper between two book pages printed on one sheet, in points: each page's inner margin
+# (1 cm or more each). The widest gap between the columns of one table in the corpus's
+# landscape pages is narrower, and a split also needs a page number in each half.
+MIN_GUTTER_PT = 28.0
+_PAGE_TAG = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
+_WORD_TAG = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"')
 
 
-def split_spread(lines: list[str]) -> tuple[list[str], list[str]] | None:
-    """A landscape sheet's lines as (left page, right page), or None when it is one page.
+def parse_word_boxes(html: str) -> list[tuple[float, list[tuple[float, float]]]]:
+    """`pdftotext -bbox` output → per page (width, [(xMin, xMax) of each word])."""
+    pages: list[tuple[float, list[tuple[float, float]]]] = []
+    for chunk in html.split("<page ")[1:]:
+        m = _PAGE_TAG.match("<page " + chunk)
+        width = float(m[1]) if m else 0.0
+        pages.append((width, [(float(a), float(b)) for a, b in _WORD_TAG.findall(chunk)]))
+    return pages
 
-    Two book pages printed side by side leave a band of blank columns down the middle of the
-    sheet that no line crosses (column positions in `pdftotext -layout` text follow the
-    words' x-positions), and each half prints its own page number at its head or foot. A
-    table that is merely wide has no such band, or its halves have no page numbers of their
-    own: it stays whole. The right page keeps its own indentation (counted from the gutter).
+
+def find_gutter(width: float, words: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """The widest band of x no word crosses, with its middle in the middle 40% of the sheet.
+
+    Two book pages side by side leave such a band between them (at least MIN_GUTTER_PT wide);
+    a page of one table or of text has none that wide there.
     """
-    filled = [line for line in lines if line.strip()]
-    if len(filled) < 3:
+    if len(words) < 6 or width <= 0:
         return None
-    width = max(len(line) for line in filled)
-    blank = [all(len(line) <= col or line[col] == " " for line in filled) for col in range(width)]
-    best, start = (0, 0), None
-    for col, empty in enumerate(blank + [False]):
-        if empty:
-            start = col if start is None else start
-            continue
-        # a band of blank columns whose middle is in the middle part of the sheet
-        if start is not None and 0.3 * width <= (start + col) / 2 <= 0.7 * width \
-                and col - start > best[1] - best[0]:
-            best = (start, col)
-        start = None
-    if best[1] - best[0] < MIN_GUTTER:
-        return None
-    left = [line[:best[0]].rstrip() for line in lines]
-    right = [line[best[1]:].rstrip() for line in lines]
+    best = None
+    reach = 0.0
+    for x0, x1 in sorted(words):
+        if reach and x0 - reach >= MIN_GUTTER_PT and 0.3 * width <= (reach + x0) / 2 <= 0.7 * width:
+            if best is None or x0 - reach > best[1] - best[0]:
+                best = (reach, x0)
+        reach = max(reach, x1)
+    return best
+
+
+def is_spread(left: list[str], right: list[str]) -> bool:
+    """Both halves print a page number at their head or foot: two book pages, not one table."""
     numbered = lambda block: any(  # noqa: E731
         _page_number_line(block[i], bare=True) is not None for i in _edge_lines(block))
-    if not (numbered(left) and numbered(right)):
-        return None
-    return left, right
+    return numbered(left) and numbered(right)
+
+
+def read_spreads(data: bytes, path: str, info: PdfInfo,
+                 texts: list[str]) -> dict[int, tuple[list[str], list[str]]]:
+    """Landscape sheets that hold two book pages: page → (left page's lines, right page's).
+
+    Column positions in `pdftotext -layout` text do not follow x linearly (it packs wide blank
+    space), so the gutter is looked for in the words' x-positions (`pdftotext -bbox`), and
+    each half is then laid out on its own (`-layout` cropped to it).
+    """
+    landscape = [n for n, text in enumerate(texts, start=1)
+                 if text.strip() and _displayed_size(info, n)[0] > _displayed_size(info, n)[1]]
+    if not landscape:
+        return {}
+    first, last = landscape[0], landscape[-1]
+    boxes = parse_word_boxes(_poppler("pdftotext", ["-bbox", "-f", str(first), "-l", str(last),
+                                                    "-", "-"], data, path))
+    out = {}
+    for n in landscape:
+        if n - first >= len(boxes):
+            break
+        width, words = boxes[n - first]
+        gutter = find_gutter(width, words)
+        if gutter is None:
+            continue
+        cut = (gutter[0] + gutter[1]) / 2
+        height = _displayed_size(info, n)[1]
+        halves = []
+        for x, w in ((0.0, cut), (cut, width - cut)):
+            text = _poppler("pdftotext", ["-layout", "-f", str(n), "-l", str(n), "-x", f"{x:.0f}",
+                                          "-y", "0", "-W", f"{w:.0f}", "-H", f"{height + 1:.0f}",
+                                          "-enc", "UTF-8", "-eol", "unix", "-", "-"], data, path)
+            halves.append(_lines(text.split("\f")[0]))
+        if is_spread(halves[0], halves[1]):
+            out[n] = (halves[0], halves[1])
+    return out
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ import pytest
 from ingest.errors import IngestError
 from ingest.load import load_document
 from ingest.pdf_reader import (MAX_PDF_BYTES, PdfInfo, PdfPage, build_pages, damage_on_page,
-                               damaged_page, line_pages, page_rows, parse_info, read_pdf,
-                               split_pages, split_spread, take_out_page_numbers)
+                               damaged_page, find_gutter, is_spread, line_pages, page_rows,
+                               parse_info, read_pdf, split_pages, take_out_page_numbers)
 from ingest.pipeline import document_tables
 from ingest.tests.pdfmaker import DAMAGED_DIGITS, Page, make_pdf, table_page
 from ingest.tests.test_bad_input import assert_refused, run_cli, scratch
@@ -68,31 +68,29 @@ def test_a_bare_number_is_a_page_number_only_when_it_counts_up_with_the_pages():
     assert figures[0][1][0][2] == "  107"
 
 
-def test_a_sheet_of_two_book_pages_is_split_at_its_gutter():
-    left = ["市税          1,000", "地方税          200", "", "      - 603 -"]
-    right = ["項目   金額", "基金   3,000", "", "   - 604 -"]
-    sheet = [f"{a:<30}{' ' * 12}{b}" for a, b in zip(left, right)]
-    halves = split_spread(sheet)
-    assert halves is not None
-    assert [l.rstrip() for l in halves[0]] == left and halves[1] == right
-    # a wide table with an empty band but no page number in each half stays whole
-    assert split_spread([l.replace("- 604 -", "") for l in sheet]) is None
-    # no band: a line crosses the middle
-    assert split_spread(sheet + ["x" * 80]) is None
+def test_the_gutter_between_two_book_pages_is_found_in_word_positions():
+    # words (xMin, xMax) of a landscape sheet: a left page up to x=350, a right page from 470
+    words = [(40, 60), (205, 250), (295, 340), (40, 95), (190, 220), (310, 350),
+             (470, 525), (635, 680), (745, 790), (620, 650)]
+    assert find_gutter(842, words) == (350, 470)
+    # one wide table: its widest gap (60 pt) is not in the middle of the sheet
+    table = [(40, 100), (160, 300), (320, 520), (540, 790)]
+    assert find_gutter(842, table) is None
+    # a line across the middle closes the band
+    assert find_gutter(842, words + [(100, 740)]) is None
+    assert find_gutter(842, words[:3]) is None  # too few words to tell
 
 
-def test_a_split_sheet_lands_its_two_page_numbers_and_both_pages():
+def test_a_split_sheet_needs_a_page_number_in_each_half_and_lands_both():
     left = ["市税          1,000", "地方税          200", "", "      - 603 -"]
     right = ["項目   金額", "基金   3,000", "", "   - 604 -"]
-    text = "".join(f"{a:<30}{' ' * 12}{b}\n" for a, b in zip(left, right))
+    assert is_spread(left, right)
+    assert not is_spread(left, right[:2])  # a wide table's right part: no page number
     info = PdfInfo("p", "c", 1, {1: (842.0, 595.0, 0)})
-    (page,) = build_pages([text], info)
+    (page,) = build_pages(["whole sheet as one text\n"], info, {1: (list(left), list(right))})
     assert page.book_pages == 2 and page.page_label == "603 604"
     assert page.text.split("\n")[:-1] == ["市税          1,000", "地方税          200", "", "",
                                           "項目   金額", "基金   3,000", "", ""]
-    # the same sheet printed portrait is one page
-    (page,) = build_pages([text], PdfInfo("p", "c", 1, {1: (595.0, 842.0, 0)}))
-    assert page.book_pages == 1
 
 
 def test_pdfinfo_sizes_and_rotation():
@@ -238,3 +236,36 @@ def test_a_pdf_above_its_size_limit_is_refused_before_it_is_read(tmp_path):
         fh.write(b"%PDF-1.7\n")
         fh.truncate(MAX_PDF_BYTES + 2**20)
     assert_refused(root, run_cli(root), "x.pdf: 129.0 MiB: larger than the 128 MiB a PDF may be")
+
+
+def two_up_sheet() -> Page:
+    """A landscape sheet holding book pages 10 and 11 side by side, each with its own table."""
+    left = table_page([("(単位:千円)",), ("区分", "本年度", "前年度"), ("市税", "6,538,777", "6,360,900"),
+                       ("諸収入", "40,000", "50,000"), ("計", "6,578,777", "6,410,900")],
+                      x0=40, y0=540, col_right=(250, 340))
+    right = table_page([("(単位:千円)",), ("基金", "積立額", "残高"), ("財政調整基金", "150,000", "1,945,205"),
+                        ("減債基金", "0", "1,303,474"), ("計", "150,000", "3,248,679")],
+                       x0=470, y0=540, col_right=(680, 790))
+    feet = [(190, 40, "- 10 -"), (620, 40, "- 11 -")]
+    return Page(texts=left.texts + right.texts + feet, width=842, height=595)
+
+
+def test_a_two_up_sheet_splits_into_its_book_pages_and_both_tables_check(tmp_path):
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(make_pdf([two_up_sheet()]))
+    doc = read_pdf(pdf.read_bytes(), str(pdf))
+    (page,) = doc.pages
+    assert (page.orientation, page.book_pages, page.page_label) == ("landscape", 2, "10 11")
+    lines = [l for l in doc.text.split("\n") if l.strip()]
+    assert lines.index([l for l in lines if "減債基金" in l][0]) > lines.index(
+        [l for l in lines if "諸収入" in l][0])  # the right page after the left one
+    assert not any("市税" in l and "基金" in l for l in lines)  # no line across both pages
+
+    from ingest.manifest import ManifestEntry
+
+    tables = document_tables(ManifestEntry(2, "t", "t.pdf", pdf, "132101", 2021, "t", ""), tmp_path)
+    ok = {float(c["reported_value"]) for c in tables["raw_checks"]
+          if c["subject"] == "table:column_total" and c["computed_value"] is not None
+          and float(c["reported_value"]) == float(c["computed_value"])}
+    assert ok >= {6_578_777.0, 6_410_900.0, 150_000.0, 3_248_679.0}
+    assert {c["source_page"] for c in tables["raw_table_cells"]} == {1}
