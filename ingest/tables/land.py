@@ -166,7 +166,8 @@ def extract(doc: Document) -> Extraction:
                 is_checked = id(cell) in checked
                 rows_out.append({
                     "document_id": doc.document_id, "source_line": cell.line,
-                    "source_page": doc.pages[cell.line - 1] if doc.pages else None, "table_id": table.table_id, "table_title": table.title,
+                    "source_page": doc.pages[cell.line - 1] if doc.pages else None,
+                    "table_id": table.table_id, "table_title": table.title,
                     "row_no": r + 1, "col_no": c + 1, "row_path": row_path,
                     "column_path": col_labels[c], "printed_text": cell.text,
                     "value": float(cell.value), "unit": unit, "value_yen": _yen(cell.value, unit),
