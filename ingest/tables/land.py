@@ -48,6 +48,16 @@ def _note(identity: Identity) -> str:
             f"terms on lines {lines[0]}–{lines[-1]}" if lines else identity.kind)
 
 
+def _left_open_before(doc: Document, prev: Table, table: Table) -> bool:
+    """The table before this one, in the same unit, ran to the end of the previous page with
+    no total of its own: this table's totals may close its rows too (a 歳入歳出予算 whose later
+    pages print only the column words, not the first page's title, so the two were not joined)."""
+    if prev.unit != table.unit or not prev.rows or prev.rows[-1].is_total:
+        return False
+    between = doc.laid_out[prev.last_line:table.first_line - 1]
+    return any("\f" in text for text in between)
+
+
 def _placed_in_doubt(table: Table) -> set[int]:
     """Cells whose column is not certain: in a row shorter than the table, placed by order or
     nearest edge; in aligned text only those not standing at their column's edge (pulled left
@@ -103,7 +113,7 @@ def extract(doc: Document) -> Extraction:
     ex = Extraction()
     tables = read_tables(doc)
     flow = doc.layout == "pdf_flow"
-    for table in tables:
+    for k, table in enumerate(tables):
         identities = find_identities(table)  # places short rows the relations prove, first
         short = _placed_in_doubt(table)
         guessed = short if flow else set()
@@ -119,7 +129,7 @@ def extract(doc: Document) -> Extraction:
         # A table with no header above its first row may have begun above it (a page of a 計算書
         # whose rows were split by a 説明 column's text): its totals may close rows not read.
         headless = {id(i) for ids in by_total.values() for i in ids if not i.holds} \
-            if not table.headed else set()
+            if not table.headed or (k and _left_open_before(doc, tables[k - 1], table)) else set()
         for ident in identities:
             cells = [ident.reported] + [c for _, c in ident.terms]
             doubtful = any(id(c) in short for c in cells)
@@ -138,8 +148,9 @@ def extract(doc: Document) -> Extraction:
                          "and this reading does not add up")
                 computed = None
             elif id(ident) in headless:
-                note += ("; no header stands above the table's first row: the table may begin "
-                         "above it, and the total close rows not read with it")
+                note += ("; the table may begin above its first row (no header stands there, or "
+                         "the table before it ran on to this page without a total): the total may "
+                         "close rows not read with it")
                 computed = None
             elif id(ident) in unread:
                 note += ("; the total adds up in none of its columns: the rows it closes were "
