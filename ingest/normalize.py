@@ -78,7 +78,9 @@ def normalize_lines(raw_text: str) -> list[Line]:
     ruled table rows). The lines are built with C-level `map`/`zip`: a document has thousands.
     """
     lines = unicodedata.normalize("NFKC", strip_format_chars(raw_text)).split("\n")
-    if lines and lines[-1] == "":
+    # a final line break ends the last line (it opens no other); decided on the raw text, since
+    # a last line of format characters only (a lone U+200B) is a line, empty once stripped
+    if lines and raw_text.endswith("\n"):
         lines.pop()
     rules = {line: _apply_rules(line.rstrip("\r")) for line in dict.fromkeys(lines)}
     return list(map(_new_line, zip(count(1), map(rules.__getitem__, lines))))

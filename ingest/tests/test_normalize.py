@@ -56,6 +56,13 @@ def test_whole_text_normalization_equals_line_by_line(raw_lines):
     assert normalize_lines(text) == [(i + 1, normalize_line(line)) for i, line in enumerate(parts)]
 
 
+def test_a_last_line_of_format_characters_only_is_a_line():
+    """Found by the property above: `\u200b` alone is one line (empty once stripped)."""
+    assert normalize_lines("\u200b") == [(1, "")]
+    assert normalize_lines("a\n\u200b") == [(1, "a"), (2, "")]
+    assert normalize_lines("a\n") == [(1, "a")]
+
+
 def test_every_ocr_fix_holds_a_mark_normalize_name_looks_for():
     """`normalize_name` applies OCR_FIXES only to names holding 圖 or 參 (a cheap test first)."""
     from ingest.normalize import OCR_FIXES
