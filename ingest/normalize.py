@@ -80,7 +80,7 @@ def normalize_lines(raw_text: str) -> list[Line]:
     lines = unicodedata.normalize("NFKC", strip_format_chars(raw_text)).split("\n")
     # a final line break ends the last line (it opens no other); decided on the raw text, since
     # a last line of format characters only (a lone U+200B) is a line, empty once stripped
-    if lines and raw_text.endswith("\n"):
+    if lines and (raw_text.endswith("\n") or not raw_text):
         lines.pop()
     rules = {line: _apply_rules(line.rstrip("\r")) for line in dict.fromkeys(lines)}
     return list(map(_new_line, zip(count(1), map(rules.__getitem__, lines))))
