@@ -51,6 +51,9 @@ class Document:
     # The 1-based page of the PDF file each line was read from (line i + 1 is on pages[i]);
     # empty for a text document, which has no pages.
     pages: list[int] = field(default_factory=list)
+    # Pages of the PDF that are scans with an OCR text layer: figures read there may be misread
+    # (a failing identity over them is `unverifiable`, not a mismatch: ingest/tables/land.py).
+    ocr_pages: frozenset[int] = frozenset()
     _by_id: dict[str, Section] = field(default_factory=dict, init=False, repr=False, compare=False)
     _derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 

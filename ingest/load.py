@@ -89,8 +89,10 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
     sections, owner = segment(document_id, title or document_id, lines,
                               ocr_layout=layout == "markdown_tsv")
     laid_out = [layout_line(raw) for raw in text.split("\n")[: len(lines)]]
+    ocr = frozenset(page.page for page in pdf.pages if page.scanned and page.has_text_layer) \
+        if used == "pdf" else frozenset()
     doc = Document(document_id, municipality_code, fiscal_year, layout, lines, sections, owner,
-                   laid_out, pages)
+                   laid_out, pages, ocr)
     doc_row = {
         "document_id": document_id, "municipality_code": municipality_code,
         "fiscal_year": fiscal_year, "title": title, "sha256": hashlib.sha256(data).hexdigest(),

@@ -29,7 +29,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from ingest.errors import IngestError
@@ -57,6 +57,7 @@ class PdfPage:
     characters: int       # non-space characters of the page's text layer
     book_pages: int = 1   # 2 when a landscape sheet of two book pages was split at its gutter
     page_label: str = ""  # printed page number(s) taken out as furniture ("188", "603 604")
+    scanned: bool = False  # one image covers the page: a scan (its text layer, if any, is OCR)
 
     @property
     def orientation(self) -> str:
@@ -181,6 +182,8 @@ def read_pdf(data: bytes, path: str) -> PdfDocument:
                           f"read {len(texts)}")
     halves = read_spreads(data, path, info, texts)
     pages = build_pages(texts, info, halves)
+    scans = scanned_pages(_poppler("pdfimages", ["-list", "-"], data, path), info)
+    pages = [replace(page, scanned=page.page in scans) for page in pages]
     damage = damaged_page(pages)
     if damage is not None:
         raise IngestError(path, damage)
@@ -226,6 +229,33 @@ def parse_info(text: str) -> PdfInfo:
         pages = 0
     return PdfInfo(fields.get("Producer", ""), fields.get("Creator", ""), pages,
                    {p: (w, h, r) for p, (w, h, r) in sizes.items()})
+
+
+SCAN_COVER = 0.9  # share of the page's width and height one image must cover to be a scan
+
+
+def scanned_pages(listing: str, info: PdfInfo) -> set[int]:
+    """Pages that are one image covering the page (`pdfimages -list`: an image's pixels over
+    its resolution, in points, against the page's size): scanned paper, whose text layer, where
+    there is one, was made by OCR and may misread figures (`147.097` for 147,097)."""
+    out: set[int] = set()
+    for line in listing.splitlines()[2:]:
+        parts = line.split()
+        if len(parts) < 14 or not parts[0].isdigit() or parts[2] != "image":
+            continue
+        try:
+            page, w_px, h_px, x_ppi, y_ppi = (int(parts[0]), int(parts[3]), int(parts[4]),
+                                              float(parts[12]), float(parts[13]))
+        except ValueError:
+            continue
+        width, height, _rotation = info.sizes.get(page, (0.0, 0.0, 0))
+        if not (width and height and x_ppi and y_ppi):
+            continue
+        w_pt, h_pt = w_px / x_ppi * 72, h_px / y_ppi * 72
+        if (w_pt >= SCAN_COVER * width and h_pt >= SCAN_COVER * height) or (
+                w_pt >= SCAN_COVER * height and h_pt >= SCAN_COVER * width):
+            out.add(page)
+    return out
 
 
 def split_pages(raw: str) -> list[str]:

@@ -48,6 +48,13 @@ def _note(identity: Identity) -> str:
             f"terms on lines {lines[0]}–{lines[-1]}" if lines else identity.kind)
 
 
+def _on_ocr_pages(doc: Document, cells) -> bool:
+    """Some cell of the identity was read from a scanned page's OCR text."""
+    if not doc.ocr_pages or not doc.pages:
+        return False
+    return any(0 < c.line <= len(doc.pages) and doc.pages[c.line - 1] in doc.ocr_pages for c in cells)
+
+
 def _left_open_before(doc: Document, prev: Table, table: Table) -> bool:
     """The table before this one, in the same unit, ran to the end of the previous page with
     no total of its own: this table's totals may close its rows too (a 歳入歳出予算 whose later
@@ -146,6 +153,10 @@ def extract(doc: Document) -> Extraction:
             if doubtful and not ident.holds:
                 note += ("; some cells were put under their columns by position or order only, "
                          "and this reading does not add up")
+                computed = None
+            elif not ident.holds and _on_ocr_pages(doc, cells):
+                note += ("; read from the OCR text layer of a scanned page: a figure may be "
+                         "misread, so this is not taken for a discrepancy of the document")
                 computed = None
             elif id(ident) in headless:
                 note += ("; the table may begin above its first row (no header stands there, or "

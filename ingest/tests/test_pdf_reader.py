@@ -13,7 +13,8 @@ from ingest.errors import IngestError
 from ingest.load import load_document
 from ingest.pdf_reader import (MAX_PDF_BYTES, PdfInfo, PdfPage, build_pages, damage_on_page,
                                damaged_page, find_gutter, is_spread, line_pages, page_rows,
-                               parse_info, read_pdf, split_pages, take_out_page_numbers)
+                               parse_info, read_pdf, scanned_pages, split_pages,
+                               take_out_page_numbers)
 from ingest.pipeline import document_tables
 from ingest.tests.pdfmaker import DAMAGED_DIGITS, Page, make_pdf, table_page
 from ingest.tests.test_bad_input import assert_refused, run_cli, scratch
@@ -100,6 +101,33 @@ def test_pdfinfo_sizes_and_rotation():
     assert info.producer == "PFU PDF Library 2.0.0" and info.pages == 2
     pages = build_pages(["a\n", "b\n"], info)
     assert [(p.orientation, p.rotation) for p in pages] == [("portrait", 0), ("landscape", 90)]
+
+
+def test_a_page_covered_by_one_image_is_a_scan():
+    """`pdfimages -list` as poppler prints it: page 1 a 400 dpi A4 scan (3306 × 4662 px), page 2
+    a logo on a born-digital page; only page 1 is a scan."""
+    info = parse_info("Pages:           2\nPage    1 size:  595.08 x 839.16 pts\nPage    1 rot:   0\n"
+                      "Page    2 size:  595.44 x 839.16 pts\nPage    2 rot:   0\n")
+    listing = ("page   num  type   width height color comp bpc  enc interp  object ID x-ppi y-ppi size ratio\n"
+               "--------------------------------------------------------------------------------------------\n"
+               "   1     0 image    3306  4662  gray    1   1  ccitt  no       116  0   400   400 24.2K 1.3%\n"
+               "   2     1 image     300   120  rgb     3   8  image  no       131  0   150   150 25.7K 1.4%\n")
+    assert scanned_pages(listing, info) == {1}
+
+
+def test_a_failing_identity_on_ocr_text_is_unverifiable_not_a_mismatch():
+    from ingest.document import Document, Line
+    from ingest.tables.cells import layout_line
+    from ingest.tables.land import extract
+    texts = ["(単位 千円)", "  a    1   10", "  b    1   10", "  c    1   10", "  計    9   30"]
+    def doc(ocr):
+        return Document("t", "132101", 2025, "pdf_flow", [Line(i + 1, t) for i, t in enumerate(texts)],
+                        laid_out=[layout_line(t) for t in texts], pages=[1] * len(texts),
+                        ocr_pages=frozenset({1}) if ocr else frozenset())
+    total = lambda ex: [c for c in ex.checks if c["reported_value"] == 9.0][0]  # noqa: E731
+    assert total(extract(doc(False)))["computed_value"] == 3.0  # a mismatch on a born-digital page
+    ocr = total(extract(doc(True)))
+    assert ocr["computed_value"] is None and "OCR text layer" in ocr["note"]
 
 
 def test_damaged_digits_are_found_and_plain_text_is_not():
