@@ -103,7 +103,7 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
         if len(ln.cells) >= 2:
             if current and (gap > MAX_GAP or (len(ln.cells) > max(width, 2) and width >= 2
                                               and _wider_starts_new(current, ln))
-                            or _new_header_between(current) or _after_closing_total(current)):
+                            or _new_header_between(current) or _after_closing_total(current, ln)):
                 between = current[max(i for i, c in enumerate(current) if len(c.cells) >= 2) + 1:]
                 current = current[:len(current) - len(between)]
                 close()
@@ -264,9 +264,12 @@ def _new_header_between(current: list[_Line]) -> bool:
     return any(_header_like(c) for c in current[last + 1:])
 
 
-def _after_closing_total(current: list[_Line]) -> bool:
+def _after_closing_total(current: list[_Line], ln: _Line) -> bool:
     """The table closed with its total (計 / 合計, not a 小計) and two lines of words or more
-    follow it before this row: a header, so a new table (a 予算書's 節 page after the 目 page)."""
+    follow it before this row: a header, so a new table (a 予算書's 節 page after the 目 page).
+    Aligned text only: in text flow a table's labels may stand on lines of their own."""
+    if "   " not in ln.text.strip():
+        return False
     last = max(i for i, c in enumerate(current) if len(c.cells) >= 2)
     label = current[last].label.replace(" ", "")
     if not is_total_label(label) or label.startswith("小"):
