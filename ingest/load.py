@@ -18,7 +18,7 @@ from ingest.tables.cells import layout_line
 # facts): the limit keeps one worker's memory bounded (a 50 MiB text took 3.1 GB and 391 s
 # before it existed). The shipped and corpus texts are 6–90 KiB; 16 MiB leaves room for the
 # text of a whole budget book of several hundred pages. For a PDF the limit holds for the text
-# its pages give (the 612-page 富士市 budget book: 1 MB); the PDF file has its own, larger
+# its pages give (a 612-page budget book of the corpus: 1 MB); the PDF file has its own, larger
 # limit (`pdf_reader.MAX_PDF_BYTES`): its bytes are only hashed and piped to poppler.
 MAX_DOCUMENT_BYTES = 16 * 2**20
 

@@ -37,10 +37,10 @@ from ingest.errors import IngestError
 # A PDF's bytes are only hashed and piped to poppler: what the worker holds and reads several
 # times over is the extracted text (limited like a text document's, in load.py). The limit on
 # the PDF itself is therefore far above the 16 MiB of a text: a scanned book at 400 dpi takes
-# about 50 KB a page (the 小平市 scan: 4 MB for 83 pages), so 128 MiB is some 2,500 scanned
+# about 50 KB a page (the corpus scan: 4 MB for 83 pages), so 128 MiB is some 2,500 scanned
 # pages, more than any one report, while still bounding the bytes one worker holds.
 MAX_PDF_BYTES = 128 * 2**20
-# poppler reads the 612-page 富士市 book in under a second; a PDF that keeps it busy for
+# poppler reads a 612-page budget book in under a second; a PDF that keeps it busy for
 # minutes is broken (or hostile), not big.
 POPPLER_TIMEOUT_SECONDS = 300
 
@@ -447,7 +447,7 @@ def _rare(char: str) -> bool:
 
     Private-use code points count too: a broken ToUnicode map often points glyphs there.
     None of the 234,719 non-space characters of the four corpus PDFs' text is rare by this
-    test (the 小平市 OCR layer has four combining underlines outside CP932: marks, not letters).
+    test (the corpus OCR layer has four combining underlines outside CP932: marks, not letters).
     """
     if char.isascii() or char.isspace():
         return False

@@ -318,7 +318,7 @@ def _extract_inventory(doc: Document, anchor_no: int, ex: Extraction) -> None:
         if not g["items"]:
             if "システム" in g["name"] or "業務" in g["name"]:
                 # Domain rule: a group heading that names a system and lists nothing under
-                # it is itself one system of the inventory (あきる野市 イ 内部情報系システム).
+                # it is itself one system of the inventory (a report's イ 内部情報系システム).
                 ex.add(SYSTEMS_SEED, _system_row(
                     doc, g["line"], g["name"], g["name"], [],
                     [qualifier, "group heading without itemised list",

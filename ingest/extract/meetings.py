@@ -23,9 +23,9 @@ agenda with the body's name and description (shared CJK bigrams, weighted by rar
 bonus where the description states the number of sessions (`3回開催`, `4か所`) and the table has
 that many rows, and a small bonus for the nearest heading. The body is named by its heading
 (`の開催` / `の実施` stripped), by a name line right under a generic heading (`(7)デジタル化
-推進に関する会議` → `あきる野市デジタル化推進本部`), or by the body the description names
+推進に関する会議` → `〇〇市デジタル化推進本部`), or by the body the description names
 (`…総合計画審議会において…`, `「…適正化検討部会」を設置`). The municipality's own name is dropped
-from body names (`あきる野市総合教育会議` → `総合教育会議`), as is a leading term (`第10期`).
+from body names (`〇〇市総合教育会議` → `総合教育会議`), as is a leading term (`第10期`).
 
 Session counts stated in the text (`市民参加推進会議を3回開催した`) are checked against the rows
 (`meetings.session_count`).
@@ -117,7 +117,7 @@ def session_format(text: str) -> str | None:
 
 def own_city_name(doc: Document) -> str:
     """The municipality's own name, read from the text: the longest `…市` that is about as
-    frequent as its shorter tail (`野市` → `あきる野市`). Used to drop it from body names."""
+    frequent as its shorter tail (`田市` → `〇〇田市`: the name is read from the text, never written here). Used to drop it from body names."""
     text = "\n".join(line.text for line in doc.lines)
     tails = _letter_then(text, "市", not_before="町村")
     if not tails:

@@ -8,18 +8,14 @@ pages without a text layer are listed in the build summary, and the totals the c
 worked by hand are `ok` checks where the table engine reaches them (the others are listed,
 with what the engine does instead, in KNOWN_SHORT: they are the engine's, not the reader's).
 """
-import csv
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from ingest.tests.test_gate import copy_project
+from ingest.tests.test_corpus_tables import build_corpus, corpus_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -35,30 +31,12 @@ PAGES = {"fuji-2024-yosansho": (612, [14, 20, 24, 25, 26, 172, 173, 174]),
                                         61, 68, 69, 70])}
 
 
-def corpus_pdf_rows() -> list[dict]:
-    with (CORPUS / "manifest.csv").open(encoding="utf-8", newline="") as fh:
-        return [r for r in csv.DictReader(fh) if r["path"].endswith(".pdf")]
-
-
 @pytest.fixture(scope="module")
 def pdf_build(tmp_path_factory) -> tuple[Path, str]:
-    root = copy_project(tmp_path_factory.mktemp("corpus-pdf"))
-    shutil.copytree(ROOT / "ingest", root / "ingest", ignore=shutil.ignore_patterns("__pycache__"))
-    raw = root / "data" / "raw"
-    rows = corpus_pdf_rows()
-    for r in rows:
-        shutil.copy(CORPUS / r["path"], raw / r["path"])
-    with (raw / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    (raw / "acknowledged_mismatches.csv").write_text("check_id,note,reviewed_by\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "WAREHOUSE_PATH"}
-    proc = subprocess.run([sys.executable, "-m", "ingest.cli", "build", "--force"], cwd=root,
-                          env=env, capture_output=True, text=True, timeout=900)
-    # exit 1: the engine flags mismatches in these PDFs (OCR noise, layouts it misreads)
+    root = tmp_path_factory.mktemp("corpus-pdf")
+    proc = build_corpus(root, corpus_rows(".pdf"))
+    # exit 1: the engine flags mismatches in these PDFs (layouts it misreads)
     assert proc.returncode in (0, 1), proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "Traceback" not in proc.stderr
     return root / "warehouse.duckdb", proc.stdout
 
 

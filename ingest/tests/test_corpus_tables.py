@@ -25,17 +25,22 @@ pytestmark = [pytest.mark.warehouse,
               pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")]
 
 
-def corpus_text_rows() -> list[dict]:
+def corpus_rows(suffix: str) -> list[dict]:
+    """The corpus manifest's lines of one kind of file (`.txt`, `.pdf`)."""
     with (CORPUS / "manifest.csv").open(encoding="utf-8", newline="") as fh:
-        return [r for r in csv.DictReader(fh) if r["path"].endswith(".txt")]
+        return [r for r in csv.DictReader(fh) if r["path"].endswith(suffix)]
 
 
-@pytest.fixture(scope="module")
-def corpus_warehouse(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("corpus"))
+def corpus_text_rows() -> list[dict]:
+    return corpus_rows(".txt")
+
+
+def build_corpus(root_dir: Path, rows: list[dict]) -> subprocess.CompletedProcess:
+    """A scratch project holding the given corpus documents and a manifest of their lines
+    alone, built through the CLI as a user builds (`cli build --force`)."""
+    root = copy_project(root_dir)
     shutil.copytree(ROOT / "ingest", root / "ingest", ignore=shutil.ignore_patterns("__pycache__"))
     raw = root / "data" / "raw"
-    rows = corpus_text_rows()
     for r in rows:
         shutil.copy(CORPUS / r["path"], raw / r["path"])
     with (raw / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
@@ -46,9 +51,16 @@ def corpus_warehouse(tmp_path_factory) -> Path:
     env = {k: v for k, v in os.environ.items() if k != "WAREHOUSE_PATH"}
     proc = subprocess.run([sys.executable, "-m", "ingest.cli", "build", "--force"], cwd=root,
                           env=env, capture_output=True, text=True, timeout=900)
+    assert "Traceback" not in proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def corpus_warehouse(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    proc = build_corpus(root, corpus_text_rows())
     # exit 0: every dbt test (the typed marts' identities too), GX suite and check passes
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "Traceback" not in proc.stderr
     return root / "warehouse.duckdb"
 
 

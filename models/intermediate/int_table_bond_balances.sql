@@ -6,49 +6,19 @@
 -#}
 with
 
-table_cells as (
+bound_cells as (
 
-    select * from {{ ref('stg_ingest__table_cells') }}
-
-),
-
-column_concepts as (
-
-    select * from {{ ref('int_table_column_concepts') }}
-
-),
-
-table_kinds as (
-
-    select * from {{ ref('int_table_kinds') }}
+    select * from {{ ref('int_bound_table_cells') }}
 
 ),
 
 bond_cells as (
 
-    select
-        table_cells.municipality_code,
-        table_cells.fiscal_year,
-        table_cells.document_id,
-        table_cells.source_line,
-        table_cells.table_id,
-        table_cells.row_no,
-        table_cells.row_path,
-        table_cells.column_path,
-        table_cells.value_yen,
-        table_cells.status,
-        column_concepts.concept
-    from table_cells
-    inner join table_kinds
-        on table_cells.table_title = table_kinds.table_title
-    inner join column_concepts
-        on
-            table_cells.document_id = column_concepts.document_id
-            and table_cells.table_id = column_concepts.table_id
-            and table_cells.col_no = column_concepts.col_no
+    select *
+    from bound_cells
     where
-        table_kinds.table_kind = 'bond_balance'
-        and column_concepts.concept in ('opening_balance', 'increase', 'decrease', 'closing_balance')
+        table_kind = 'bond_balance'
+        and concept in ('opening_balance', 'increase', 'decrease', 'closing_balance')
 
 ),
 

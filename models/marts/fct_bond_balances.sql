@@ -1,3 +1,9 @@
+{#- the columns of the mart, in order: both readings give them alike -#}
+{%- set columns = [
+    'municipality_code', 'fiscal_year', 'document_id', 'source_line', 'account_name',
+    'breakdown', 'purpose_name', 'lender_name', 'opening_balance_yen', 'borrowed_yen',
+    'repaid_yen', 'closing_balance_yen', 'basis', 'status', 'note',
+] -%}
 with
 
 bond_balances as (
@@ -15,21 +21,7 @@ table_bond_balances as (
 extracted as (
 
     select
-        municipality_code,
-        fiscal_year,
-        document_id,
-        source_line,
-        account_name,
-        breakdown,
-        purpose_name,
-        lender_name,
-        opening_balance_yen,
-        borrowed_yen,
-        repaid_yen,
-        closing_balance_yen,
-        basis,
-        status,
-        note
+        {{ columns | join(',\n        ') }}
     from bond_balances
 
 ),
@@ -46,21 +38,7 @@ extracted_documents as (
 from_tables as (
 
     select
-        municipality_code,
-        fiscal_year,
-        document_id,
-        source_line,
-        account_name,
-        breakdown,
-        purpose_name,
-        lender_name,
-        opening_balance_yen,
-        borrowed_yen,
-        repaid_yen,
-        closing_balance_yen,
-        basis,
-        status,
-        note
+        {{ columns | join(',\n        ') }}
     from table_bond_balances
     where document_id not in (select e.extracted_document_id from extracted_documents as e)
 
