@@ -5,8 +5,11 @@ them (labels printed above or below their numbers, stacked group labels like 本
 furniture). A unit statement, a longer gap, or a row wider than the table starts a new one.
 
 Columns come from the rows themselves: the table is as wide as its widest rows, and a column
-sits where those rows' cells end (numbers are right-aligned). A row with fewer cells is placed
-by position: each cell goes to the column whose right edge is nearest, in order (`ragged`).
+sits where those rows' cells end (numbers are right-aligned); in column-aligned text, where a
+sparse table may print no row with every column, the columns are the clusters of every row's
+right edges (`_aligned_columns`). A row with fewer cells is placed by position: each cell goes
+to the column whose right edge is nearest, in order (`ragged`). A table continued on the next
+page stays one table, its page shifted onto the columns of the part before (`_continued`).
 Tab-separated rows give field indexes instead of character positions; text flow has neither,
 and its short rows keep the left-to-right order.
 
