@@ -6,7 +6,8 @@ accounts as (
 
 )
 
-select
+select distinct
     account_name,
-    account_type
+    account_type,
+    ordinary_account
 from accounts

@@ -42,8 +42,32 @@ from_tables as (
     from table_bond_balances
     where document_id not in (select e.extracted_document_id from extracted_documents as e)
 
+),
+
+combined as (
+
+    select * from extracted
+    union all
+    select * from from_tables
+
+),
+
+account_names as (
+
+    select * from {{ ref('int_account_names') }}
+
 )
 
-select * from extracted
-union all
-select * from from_tables
+select
+{%- for column in columns %}
+    {%- if column == 'account_name' %}
+    account_names.account_name,
+    account_names.account_part,
+    account_names.printed_account_name,
+    {%- else %}
+    combined.{{ column }}{{ ',' if not loop.last }}
+    {%- endif %}
+{%- endfor %}
+from combined
+left join account_names
+    on combined.account_name = account_names.printed_account_name

@@ -4,6 +4,12 @@ budget_items as (
 
     select * from {{ ref('stg_ingest__budget_items') }}
 
+),
+
+account_names as (
+
+    select * from {{ ref('int_account_names') }}
+
 )
 
 select
@@ -11,7 +17,9 @@ select
     fiscal_year,
     document_id,
     source_line,
-    account_name,
+    account_names.account_name,
+    account_names.account_part,
+    account_names.printed_account_name,
     side,
     item_no,
     item_name,
@@ -23,3 +31,5 @@ select
     status,
     note
 from budget_items
+left join account_names
+    on budget_items.account_name = account_names.printed_account_name

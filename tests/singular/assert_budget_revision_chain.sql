@@ -16,7 +16,7 @@ chained as (
         amount_yen,
         budget_after_yen,
         lag(budget_after_yen) over (
-            partition by document_id, account_name order by revision_seq
+            partition by document_id, printed_account_name order by revision_seq
         ) as previous_yen
     from revisions
 

@@ -18,7 +18,7 @@ sides as (
 
     select
         budget_items.document_id,
-        budget_items.account_name,
+        budget_items.printed_account_name,
         sum(case when budget_items.side = 'revenue' then budget_items.final_budget_yen end)
             as revenue_yen,
         sum(case when budget_items.side = 'expenditure' then budget_items.final_budget_yen end)
@@ -27,7 +27,7 @@ sides as (
     inner join accounts
         on budget_items.account_name = accounts.account_name
     where accounts.account_type != 'public_enterprise'
-    group by budget_items.document_id, budget_items.account_name
+    group by budget_items.document_id, budget_items.printed_account_name
 
 )
 
