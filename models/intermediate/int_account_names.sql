@@ -63,7 +63,8 @@ conformed as (
         printed_account_name,
         -- the part is dropped only where it is printed as a parenthesised suffix of the name
         case
-            when account_part is not null
+            when
+                account_part is not null
                 and instr(printed_account_name, '(' || account_part || ')') > 0
                 then trim(replace(printed_account_name, '(' || account_part || ')', ''))
             else printed_account_name

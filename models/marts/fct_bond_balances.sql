@@ -59,15 +59,23 @@ account_names as (
 )
 
 select
-{%- for column in columns %}
-    {%- if column == 'account_name' %}
+    combined.municipality_code,
+    combined.fiscal_year,
+    combined.document_id,
+    combined.source_line,
     account_names.account_name,
     account_names.account_part,
     account_names.printed_account_name,
-    {%- else %}
-    combined.{{ column }}{{ ',' if not loop.last }}
-    {%- endif %}
-{%- endfor %}
+    combined.breakdown,
+    combined.purpose_name,
+    combined.lender_name,
+    combined.opening_balance_yen,
+    combined.borrowed_yen,
+    combined.repaid_yen,
+    combined.closing_balance_yen,
+    combined.basis,
+    combined.status,
+    combined.note
 from combined
 left join account_names
     on combined.account_name = account_names.printed_account_name

@@ -13,23 +13,23 @@ account_names as (
 )
 
 select
-    municipality_code,
-    fiscal_year,
-    document_id,
-    source_line,
+    budget_items.municipality_code,
+    budget_items.fiscal_year,
+    budget_items.document_id,
+    budget_items.source_line,
     account_names.account_name,
     account_names.account_part,
     account_names.printed_account_name,
-    side,
-    item_no,
-    item_name,
-    initial_budget_yen,
-    revision_total_yen,
-    reserve_transfer_yen,
-    final_budget_yen,
-    settlement_yen,
-    status,
-    note
+    budget_items.side,
+    budget_items.item_no,
+    budget_items.item_name,
+    budget_items.initial_budget_yen,
+    budget_items.revision_total_yen,
+    budget_items.reserve_transfer_yen,
+    budget_items.final_budget_yen,
+    budget_items.settlement_yen,
+    budget_items.status,
+    budget_items.note
 from budget_items
 left join account_names
     on budget_items.account_name = account_names.printed_account_name

@@ -13,23 +13,23 @@ account_names as (
 )
 
 select
-    municipality_code,
-    fiscal_year,
-    document_id,
-    source_line,
+    budget_revisions.municipality_code,
+    budget_revisions.fiscal_year,
+    budget_revisions.document_id,
+    budget_revisions.source_line,
     account_names.account_name,
     account_names.account_part,
     account_names.printed_account_name,
-    revision_seq,
-    revision_label,
-    decided_on,
-    decided_on_kind,
-    amount_yen,
-    carryover_yen,
-    budget_after_yen,
-    budget_after_with_carryover_yen,
-    status,
-    note
+    budget_revisions.revision_seq,
+    budget_revisions.revision_label,
+    budget_revisions.decided_on,
+    budget_revisions.decided_on_kind,
+    budget_revisions.amount_yen,
+    budget_revisions.carryover_yen,
+    budget_revisions.budget_after_yen,
+    budget_revisions.budget_after_with_carryover_yen,
+    budget_revisions.status,
+    budget_revisions.note
 from budget_revisions
 left join account_names
     on budget_revisions.account_name = account_names.printed_account_name

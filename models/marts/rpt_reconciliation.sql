@@ -12,6 +12,18 @@ identity_checks as (
 
 ),
 
+cross_document_checks as (
+
+    select * from {{ ref('int_cross_document_checks') }}
+
+),
+
+external_checks as (
+
+    select * from {{ ref('int_external_checks') }}
+
+),
+
 acknowledged as (
 
     select * from {{ ref('stg_ingest__acknowledged_mismatches') }}
@@ -49,6 +61,36 @@ checks as (
         document_id,
         source_line
     from identity_checks
+    union all
+    select
+        check_id,
+        municipality_code,
+        fiscal_year,
+        subject,
+        group_label,
+        reported_value,
+        computed_value,
+        tolerance,
+        note,
+        expected as declared_by_document,
+        document_id,
+        source_line
+    from cross_document_checks
+    union all
+    select
+        check_id,
+        municipality_code,
+        fiscal_year,
+        subject,
+        group_label,
+        reported_value,
+        computed_value,
+        tolerance,
+        note,
+        false as declared_by_document,
+        document_id,
+        source_line
+    from external_checks
 
 ),
 

@@ -1,0 +1,399 @@
+{#-
+    Every figure of the typed marts stamped with the year it is about, so that documents can be
+    compared with each other: a report's opening balance is the previous year's closing balance,
+    a budget book's 前年度 column is the previous book's 本年度, a budget book's 地方債 table
+    projects the balances at the end of this and the previous year.
+
+    One row per (document, subject, subject_key, measure_fiscal_year, basis):
+    - subject: bond_balance (an account's 地方債 at year end: its total row, else the sum of the
+      lines of one breakdown, lender before purpose), bond_purpose_balance (one purpose line),
+      fund_balance (a fund at year end), budget_item (a 款 of a budget book), local_allocation_tax;
+    - basis: `actual` (what a report states for a past date), `projected` (見込額 of a budget
+      book), `budget` (an amount budgeted for the year);
+    - terms: the lines that make the value (document lines), for the check's note.
+    Reads the marts because the figures compared are exactly those the marts publish.
+-#}
+with
+
+bond_balances as (
+
+    select * from {{ ref('fct_bond_balances') }}
+
+),
+
+fund_balances as (
+
+    select * from {{ ref('fct_fund_balances') }}
+
+),
+
+budget_book_items as (
+
+    select * from {{ ref('fct_budget_book_items') }}
+
+),
+
+allocation_tax as (
+
+    select * from {{ ref('fct_local_allocation_tax') }}
+
+),
+
+bond_lines as (
+
+    select
+        municipality_code,
+        fiscal_year,
+        document_id,
+        source_line,
+        coalesce(account_name, '') as account_key,
+        breakdown,
+        coalesce(purpose_name, lender_name) as line_name,
+        opening_balance_yen,
+        closing_balance_yen,
+        basis,
+        status,
+        case
+            when coalesce(purpose_name, lender_name) in ('計', '合計', '総計') then 1
+            when coalesce(purpose_name, lender_name) like '%会計合計' then 1
+            else 0
+        end as is_total_line,
+        case
+            when breakdown = 'lender' then 1
+            when breakdown = 'purpose' then 2
+            else 9
+        end as breakdown_rank
+    from bond_balances
+    where breakdown in ('lender', 'purpose')
+
+),
+
+bond_breakdowns as (
+
+    select
+        municipality_code,
+        fiscal_year,
+        document_id,
+        account_key,
+        breakdown,
+        basis,
+        max(is_total_line) as has_total_line,
+        min(breakdown_rank) as breakdown_rank
+    from bond_lines
+    group by municipality_code, fiscal_year, document_id, account_key, breakdown, basis
+
+),
+
+-- one breakdown per account and basis: the table's total row if it prints one
+chosen_breakdowns as (
+
+    select *
+    from (
+        select
+            bond_breakdowns.*,
+            row_number() over (
+                partition by bond_breakdowns.document_id, bond_breakdowns.account_key, bond_breakdowns.basis
+                order by bond_breakdowns.has_total_line desc, bond_breakdowns.breakdown_rank asc
+            ) as pick
+        from bond_breakdowns
+    ) as ranked
+    where pick = 1
+
+),
+
+bond_terms as (
+
+    select bond_lines.*
+    from bond_lines
+    inner join chosen_breakdowns
+        on
+            bond_lines.document_id = chosen_breakdowns.document_id
+            and bond_lines.account_key = chosen_breakdowns.account_key
+            and bond_lines.breakdown = chosen_breakdowns.breakdown
+            and bond_lines.basis = chosen_breakdowns.basis
+            and bond_lines.is_total_line = chosen_breakdowns.has_total_line
+
+),
+
+bond_totals as (
+
+    select
+        municipality_code,
+        fiscal_year,
+        document_id,
+        account_key,
+        basis,
+        min(source_line) as source_line,
+        max(source_line) as last_source_line,
+        sum(opening_balance_yen) as opening_balance_yen,
+        sum(closing_balance_yen) as closing_balance_yen,
+        count(*) as term_count,
+        max(case when status <> 'ok' then 1 else 0 end) as unresolved_flag,
+        'lines ' || cast(min(source_line) as {{ portable_type('varchar') }})
+        || case
+            when count(*) > 1
+                then
+                    '–' || cast(max(source_line) as {{ portable_type('varchar') }})
+                    || ' (' || cast(count(*) as {{ portable_type('varchar') }}) || ' lines added)'
+            else ''
+        end as terms
+    from bond_terms
+    group by municipality_code, fiscal_year, document_id, account_key, basis
+
+),
+
+-- purpose lines named once in their table (a name printed under two parents is no key)
+bond_purpose_lines as (
+
+    select *
+    from (
+        select
+            bond_lines.*,
+            count(*)
+                over (
+                    partition by
+                        bond_lines.document_id, bond_lines.account_key, bond_lines.line_name, bond_lines.basis
+                )
+                as name_count
+        from bond_lines
+        where bond_lines.breakdown = 'purpose' and bond_lines.is_total_line = 0
+    ) as counted
+    where name_count = 1
+
+),
+
+bond_facts as (
+
+    -- closing balance: the end of the document's year (a budget book projects it)
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        last_source_line,
+        'bond_balance' as subject,
+        account_key as subject_key,
+        fiscal_year as measure_fiscal_year,
+        case when basis = 'projected' then 'projected' else 'actual' end as basis,
+        closing_balance_yen as value_yen,
+        term_count,
+        unresolved_flag,
+        terms
+    from bond_totals
+    union all
+    -- opening balance: the end of the year before (a budget book's 前年度末 is a 見込 too)
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        last_source_line,
+        'bond_balance' as subject,
+        account_key as subject_key,
+        fiscal_year - 1 as measure_fiscal_year,
+        case when basis = 'projected' then 'projected' else 'actual' end as basis,
+        opening_balance_yen as value_yen,
+        term_count,
+        unresolved_flag,
+        terms
+    from bond_totals
+    where basis in ('annual', 'projected') and opening_balance_yen is not null
+    union all
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        source_line as last_source_line,
+        'bond_purpose_balance' as subject,
+        account_key || '/' || line_name as subject_key,
+        fiscal_year as measure_fiscal_year,
+        case when basis = 'projected' then 'projected' else 'actual' end as basis,
+        closing_balance_yen as value_yen,
+        1 as term_count,
+        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
+    from bond_purpose_lines
+    union all
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        source_line as last_source_line,
+        'bond_purpose_balance' as subject,
+        account_key || '/' || line_name as subject_key,
+        fiscal_year - 1 as measure_fiscal_year,
+        case when basis = 'projected' then 'projected' else 'actual' end as basis,
+        opening_balance_yen as value_yen,
+        1 as term_count,
+        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
+    from bond_purpose_lines
+    where basis in ('annual', 'projected') and opening_balance_yen is not null
+
+),
+
+fund_facts as (
+
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        source_line as last_source_line,
+        'fund_balance' as subject,
+        fund_name as subject_key,
+        fiscal_year as measure_fiscal_year,
+        'actual' as basis,
+        closing_balance_yen as value_yen,
+        1 as term_count,
+        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
+    from fund_balances
+    where closing_balance_yen is not null
+    union all
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        source_line as last_source_line,
+        'fund_balance' as subject,
+        fund_name as subject_key,
+        fiscal_year - 1 as measure_fiscal_year,
+        'actual' as basis,
+        opening_balance_yen as value_yen,
+        1 as term_count,
+        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
+    from fund_balances
+    where opening_balance_yen is not null
+
+),
+
+budget_item_facts as (
+
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        source_line as last_source_line,
+        'budget_item' as subject,
+        side || '/' || case when is_total then '合計' else item_name end as subject_key,
+        fiscal_year as measure_fiscal_year,
+        'budget' as basis,
+        current_yen as value_yen,
+        1 as term_count,
+        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
+    from budget_book_items
+    where current_yen is not null
+    union all
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        source_line as last_source_line,
+        'budget_item' as subject,
+        side || '/' || case when is_total then '合計' else item_name end as subject_key,
+        fiscal_year - 1 as measure_fiscal_year,
+        'budget' as basis,
+        previous_yen as value_yen,
+        1 as term_count,
+        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
+    from budget_book_items
+    where previous_yen is not null
+
+),
+
+allocation_tax_facts as (
+
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        source_line as last_source_line,
+        'local_allocation_tax' as subject,
+        item_name as subject_key,
+        fiscal_year as measure_fiscal_year,
+        'actual' as basis,
+        amount_yen as value_yen,
+        1 as term_count,
+        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
+    from allocation_tax
+    where amount_yen is not null
+    union all
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        source_line as last_source_line,
+        'local_allocation_tax' as subject,
+        item_name as subject_key,
+        fiscal_year - 1 as measure_fiscal_year,
+        'actual' as basis,
+        prior_year_amount_yen as value_yen,
+        1 as term_count,
+        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
+    from allocation_tax
+    where prior_year_amount_yen is not null
+
+),
+
+facts as (
+
+    select * from bond_facts
+    union all
+    select * from fund_facts
+    union all
+    select * from budget_item_facts
+    union all
+    select * from allocation_tax_facts
+
+),
+
+-- a document printing one key twice for one year keeps its first line
+deduplicated as (
+
+    select *
+    from (
+        select
+            facts.*,
+            row_number() over (
+                partition by
+                    facts.document_id,
+                    facts.subject,
+                    facts.subject_key,
+                    facts.measure_fiscal_year,
+                    facts.basis
+                order by facts.source_line
+            ) as line_rank
+        from facts
+    ) as ranked
+    where line_rank = 1
+
+)
+
+select
+    municipality_code,
+    document_id,
+    document_fiscal_year,
+    source_line,
+    last_source_line,
+    subject,
+    subject_key,
+    measure_fiscal_year,
+    basis,
+    value_yen,
+    term_count,
+    unresolved_flag = 1 as has_unresolved_terms,
+    terms
+from deduplicated
