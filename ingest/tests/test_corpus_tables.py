@@ -35,14 +35,19 @@ def corpus_text_rows() -> list[dict]:
     return corpus_rows(".txt")
 
 
-def build_corpus(root_dir: Path, rows: list[dict]) -> subprocess.CompletedProcess:
+def build_corpus(root_dir: Path, rows: list[dict],
+                 made: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """A scratch project holding the given corpus documents and a manifest of their lines
-    alone, built through the CLI as a user builds (`cli build --force`)."""
+    alone, built through the CLI as a user builds (`cli build --force`). `made` holds documents
+    a test made itself (file name → text), listed in `rows` by that name."""
     root = copy_project(root_dir)
     shutil.copytree(ROOT / "ingest", root / "ingest", ignore=shutil.ignore_patterns("__pycache__"))
     raw = root / "data" / "raw"
     for r in rows:
-        shutil.copy(CORPUS / r["path"], raw / r["path"])
+        if made and r["path"] in made:
+            (raw / r["path"]).write_text(made[r["path"]], encoding="utf-8")
+        else:
+            shutil.copy(CORPUS / r["path"], raw / r["path"])
     with (raw / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
