@@ -6,6 +6,12 @@
 -#}
 with
 
+item_names as (
+
+    select * from {{ ref('ref_budget_item_names') }}
+
+),
+
 bound_cells as (
 
     select * from {{ ref('int_bound_table_cells') }}
@@ -71,6 +77,9 @@ select
     items.row_no,
     cast(nullif(regexp_extract(items.row_path, '^([0-9]+) ', 1), '') as integer) as item_no,
     trim(regexp_replace(items.row_path, '^[0-9]+ ', '')) as item_name,
+    coalesce(
+        item_names.conformed_item_name, trim(regexp_replace(items.row_path, '^[0-9]+ ', ''))
+    ) as conformed_item_name,
     items.is_total_flag = 1 as is_total,
     items.current_yen,
     items.previous_yen,
@@ -84,3 +93,5 @@ left join sides
     on
         items.document_id = sides.document_id
         and items.table_id = sides.table_id
+left join item_names
+    on trim(regexp_replace(items.row_path, '^[0-9]+ ', '')) = item_names.printed_name

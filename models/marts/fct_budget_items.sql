@@ -6,6 +6,12 @@ budget_items as (
 
 ),
 
+item_names as (
+
+    select * from {{ ref('ref_budget_item_names') }}
+
+),
+
 account_names as (
 
     select * from {{ ref('int_account_names') }}
@@ -23,6 +29,7 @@ select
     budget_items.side,
     budget_items.item_no,
     budget_items.item_name,
+    coalesce(item_names.conformed_item_name, budget_items.item_name) as conformed_item_name,
     budget_items.initial_budget_yen,
     budget_items.revision_total_yen,
     budget_items.reserve_transfer_yen,
@@ -33,3 +40,5 @@ select
 from budget_items
 left join account_names
     on budget_items.account_name = account_names.printed_account_name
+left join item_names
+    on budget_items.item_name = item_names.printed_name
