@@ -7,11 +7,10 @@ from pathlib import Path
 from ingest.decode import decode_bytes
 from ingest.document import Document, Line
 from ingest.errors import IngestError
-from ingest.normalize import normalize_lines
+from ingest.normalize import normalize_lines_laid_out
 from ingest.pdf_reader import MAX_PDF_BYTES, is_pdf, line_pages, page_rows, read_pdf
 from ingest.segment import segment
 from ingest.stated_year import mismatch_message, stated_year
-from ingest.tables.cells import layout_line
 
 
 # A document is read whole into memory, several times over (bytes, text, lines, sections,
@@ -76,7 +75,7 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
                               "report's text is 1–3 MiB); split it into documents")
         text, used = decode_bytes(data, str(path), encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = normalize_lines(text)
+    lines, laid_out = normalize_lines_laid_out(text)
     if not any(line.text for line in lines):
         raise IngestError(str(path), "empty document (no text)")
     if used == "pdf":
@@ -88,7 +87,8 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
     layout = detect_layout(lines)
     sections, owner = segment(document_id, title or document_id, lines,
                               ocr_layout=layout == "markdown_tsv")
-    laid_out = [layout_line(raw) for raw in text.split("\n")[: len(lines)]]
+    # (the laid-out lines are `layout_line` of each raw line: the text has no `\r` left, and
+    # the NFKC of the whole text split at `\n` is each line's NFKC, see normalize_lines_laid_out)
     ocr = frozenset(page.page for page in pdf.pages if page.scanned and page.has_text_layer) \
         if used == "pdf" else frozenset()
     doc = Document(document_id, municipality_code, fiscal_year, layout, lines, sections, owner,

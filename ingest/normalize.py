@@ -77,13 +77,24 @@ def normalize_lines(raw_text: str) -> list[Line]:
     distinct line, because reports repeat many lines verbatim (blank lines, page furniture,
     ruled table rows). The lines are built with C-level `map`/`zip`: a document has thousands.
     """
+    return normalize_lines_laid_out(raw_text)[0]
+
+
+def normalize_lines_laid_out(raw_text: str) -> tuple[list[Line], list[str]]:
+    """`normalize_lines`, and the same lines as laid out: NFKC and no format characters but
+    every space kept (`tables.cells.layout_line` of each raw line), from the one NFKC pass.
+
+    NFKC never creates, removes or composes across a line break (no character's NFKC holds a
+    `\n`, and `\n` is a starter that composes with nothing), so the NFKC of the whole text
+    split at `\n` is the NFKC of each raw line: the laid-out lines cost no second pass.
+    """
     lines = unicodedata.normalize("NFKC", strip_format_chars(raw_text)).split("\n")
     # a final line break ends the last line (it opens no other); decided on the raw text, since
     # a last line of format characters only (a lone U+200B) is a line, empty once stripped
     if lines and (raw_text.endswith("\n") or not raw_text):
         lines.pop()
     rules = {line: _apply_rules(line.rstrip("\r")) for line in dict.fromkeys(lines)}
-    return list(map(_new_line, zip(count(1), map(rules.__getitem__, lines))))
+    return list(map(_new_line, zip(count(1), map(rules.__getitem__, lines)))), lines
 
 
 _new_line = partial(tuple.__new__, Line)

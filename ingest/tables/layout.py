@@ -68,6 +68,16 @@ def _unit_of(text: str) -> str | None:
     return units[0] if units else None
 
 
+def _last_index(current: list[_Line], cells: int) -> int:
+    """Index of the last line of `current` with at least `cells` cells (scanned from the end:
+    the open table is searched for it on every row it gains, so a forward scan made a long
+    table quadratic). ValueError when there is none, as `max` of nothing."""
+    for i in range(len(current) - 1, -1, -1):
+        if len(current[i].cells) >= cells:
+            return i
+    raise ValueError("no line with cells")
+
+
 def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
     """Every table of the document, in order."""
     segments: list[tuple[list[_Line], list[_Line], str | None, list[_Line]]] = []
@@ -94,7 +104,7 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
             # the open table's trailing lines, or in the lines since the last one)
             above = pending
             if current:
-                last = max(i for i, c in enumerate(current) if c.cells)
+                last = _last_index(current, 1)
                 above = current[last + 1:]
             title_lines = _title_run([p for p in above if p.text.strip() and not p.cells and p.label])
             if current:
@@ -107,7 +117,7 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
             if current and (gap > MAX_GAP or (len(ln.cells) > max(width, 2) and width >= 2
                                               and _wider_starts_new(current, ln))
                             or _new_header_between(current) or _after_closing_total(current, ln)):
-                between = current[max(i for i, c in enumerate(current) if len(c.cells) >= 2) + 1:]
+                between = current[_last_index(current, 2) + 1:]
                 current = current[:len(current) - len(between)]
                 close()
                 pending = between
@@ -135,7 +145,7 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
                 gap += 1
             if gap > MAX_GAP:
                 # the lines since the table's last row may be the next table's header
-                last = max(i for i, c in enumerate(current) if c.cells)
+                last = _last_index(current, 1)
                 between = current[last + 1:]
                 current = current[:last + 1]
                 close()
@@ -263,7 +273,7 @@ def _header_like(ln: _Line) -> bool:
 
 
 def _new_header_between(current: list[_Line]) -> bool:
-    last = max(i for i, c in enumerate(current) if len(c.cells) >= 2)
+    last = _last_index(current, 2)
     return any(_header_like(c) for c in current[last + 1:])
 
 
@@ -273,7 +283,7 @@ def _after_closing_total(current: list[_Line], ln: _Line) -> bool:
     Aligned text only: in text flow a table's labels may stand on lines of their own."""
     if "   " not in ln.text.strip():
         return False
-    last = max(i for i, c in enumerate(current) if len(c.cells) >= 2)
+    last = _last_index(current, 2)
     label = current[last].label.replace(" ", "")
     if not is_total_label(label) or label.startswith("小"):
         return False
@@ -284,7 +294,7 @@ def _wider_starts_new(current: list[_Line], ln: _Line) -> bool:
     """A row wider than the table starts a new one when non-row text (a header) precedes it,
     and no figure: a figure printed on a line of its own is part of the next row (its
     支出予定額 above it), which belongs to the table."""
-    last = max(i for i, c in enumerate(current) if len(c.cells) >= 2)
+    last = _last_index(current, 2)
     between = [c for c in current[last + 1:] if c.text.strip()]
     return any(len(c.label) > 2 for c in between) and not any(c.cells and not c.label for c in between)
 

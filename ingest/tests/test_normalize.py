@@ -1,7 +1,8 @@
 """Normalization rules over the real forms found in the two documents."""
 import pytest
 
-from ingest.normalize import normalize_line, normalize_lines, normalize_name
+from ingest.normalize import normalize_line, normalize_lines, normalize_lines_laid_out, normalize_name
+from ingest.tables.cells import layout_line
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -54,6 +55,17 @@ def test_whole_text_normalization_equals_line_by_line(raw_lines):
     if parts and parts[-1] == "":
         parts.pop()  # a final line break ends the last line; it does not open another
     assert normalize_lines(text) == [(i + 1, normalize_line(line)) for i, line in enumerate(parts)]
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20), max_size=8))
+def test_laid_out_lines_equal_layout_line_of_each_raw_line(raw_lines):
+    """The laid-out lines come from normalize_lines' one NFKC pass; they must equal
+    `layout_line` of each raw line (what load_document computed line by line before)."""
+    raw_lines = [line.replace("\n", " ").replace("\r", " ") for line in raw_lines]
+    text = "\n".join(raw_lines)
+    lines, laid_out = normalize_lines_laid_out(text)
+    assert lines == normalize_lines(text)
+    assert laid_out == [layout_line(raw) for raw in text.split("\n")[: len(lines)]]
 
 
 def test_a_last_line_of_format_characters_only_is_a_line():
