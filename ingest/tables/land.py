@@ -127,20 +127,23 @@ def extract(doc: Document) -> Extraction:
         checked: set[int] = set()
         # A total row that adds up in none of its columns: the rows it closes were not all
         # read (a table split by a page, rows misread), not a misprint in every column.
+        # (whether each identity holds, worked out once: `Identity.holds` sums Decimals)
+        held = {id(ident): ident.holds for ident in identities}
         by_total: dict[int, list[Identity]] = {}
         for ident in identities:
             if ident.kind == "column_total":
                 by_total.setdefault(ident.reported.line, []).append(ident)
-        unread = {id(i) for ids in by_total.values() if len(ids) >= 2 and not any(i.holds for i in ids)
+        unread = {id(i) for ids in by_total.values() if len(ids) >= 2 and not any(held[id(i)] for i in ids)
                   for i in ids}
         # A table with no header above its first row may have begun above it (a page of a 計算書
         # whose rows were split by a 説明 column's text): its totals may close rows not read.
-        headless = {id(i) for ids in by_total.values() for i in ids if not i.holds} \
+        headless = {id(i) for ids in by_total.values() for i in ids if not held[id(i)]} \
             if not table.headed or (k and _left_open_before(doc, tables[k - 1], table)) else set()
         for ident in identities:
+            holds = held[id(ident)]
             cells = [ident.reported] + [c for _, c in ident.terms]
             doubtful = any(id(c) in short for c in cells)
-            if ident.holds:
+            if holds:
                 checked.update(id(c) for c in cells)
             row = table.rows[ident.row] if ident.row is not None else None
             col = table.columns[ident.column] if ident.column is not None else None
@@ -150,11 +153,11 @@ def extract(doc: Document) -> Extraction:
                 col.label if col is not None else None) if x)
             note = _note(ident)
             computed = ident.computed
-            if doubtful and not ident.holds:
+            if doubtful and not holds:
                 note += ("; some cells were put under their columns by position or order only, "
                          "and this reading does not add up")
                 computed = None
-            elif not ident.holds and _on_ocr_pages(doc, cells):
+            elif not holds and _on_ocr_pages(doc, cells):
                 note += ("; read from the OCR text layer of a scanned page: a figure may be "
                          "misread, so this is not taken for a discrepancy of the document")
                 computed = None
@@ -167,7 +170,7 @@ def extract(doc: Document) -> Extraction:
                 note += ("; the total adds up in none of its columns: the rows it closes were "
                          "not all read")
                 computed = None
-            elif ident.found_from_rows and not ident.holds:
+            elif ident.found_from_rows and not holds:
                 note += ("; a relation the other rows of the table hold does not hold here: "
                          "the row may not belong to the table")
                 computed = None

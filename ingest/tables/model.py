@@ -113,11 +113,23 @@ class Identity:
         unit = self.table.columns[self.column].unit if self.column is not None else self.table.unit
         if unit in EXACT_UNITS and all(c.decimals == 0 for c in cells):
             return Decimal(0)
-        return sum((Decimal(5) / Decimal(10) ** (c.decimals + 1) for c in cells), Decimal(0))
+        return sum(map(_half_unit, (c.decimals for c in cells)), Decimal(0))
 
     @property
     def holds(self) -> bool:
         return abs(self.reported.value - self.computed) <= self.tolerance
+
+
+_HALF_UNITS: dict[int, Decimal] = {}
+
+
+def _half_unit(decimals: int) -> Decimal:
+    """Half a unit of the last digit of a figure printed with `decimals` digits after the
+    point (0.5, 0.05 …): worked out once per precision, not once per figure of every check."""
+    half = _HALF_UNITS.get(decimals)
+    if half is None:
+        half = _HALF_UNITS[decimals] = Decimal(5) / Decimal(10) ** (decimals + 1)
+    return half
 
 
 # Units whose integers are exact counts, not rounded amounts.
