@@ -40,6 +40,11 @@ def format_value(value) -> str:
 _NEEDS_QUOTES = re.compile('[,"\n]')
 
 
+_NUMBERS_OR_NULL = frozenset({int, float, type(None)})
+_BOOL_TEXT = {True: "true", False: "false"}
+_NEVER_QUOTED = frozenset({int, float, bool, type(None), Decimal, date})
+
+
 def _column_text(values: tuple) -> list[str] | tuple[str, ...]:
     """The CSV cells of one column, quoted where the csv module would quote them.
 
@@ -53,6 +58,12 @@ def _column_text(values: tuple) -> list[str] | tuple[str, ...]:
         cells = values
     elif kinds <= {int, float}:
         return list(map(str, values))
+    elif kinds <= _NUMBERS_OR_NULL:  # (str of a float is its repr)
+        return ["" if v is None else str(v) for v in values]
+    elif kinds == {bool}:
+        return list(map(_BOOL_TEXT.__getitem__, values))
+    elif kinds <= _NEVER_QUOTED:  # their text holds no comma, quote or line break
+        return list(map(format_value, values))
     else:
         cells = ["" if v is None else v if type(v) is str else format_value(v) for v in values]
     joined = "\x00".join(cells)

@@ -33,6 +33,7 @@ _CHUNK = re.compile(r"[△▲\-] (?=\d)\S*|\S+")
 _DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}$|^\d{1,2}/\d{1,2}$")
 _ORDINAL = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.、)]?|[ア-ン]|\([ア-ン]\))$")
 _CODE = re.compile(r"^0\d+$")  # `00001`: a code printed with leading zeros, not glued zeros
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _PAGE_MARKS = re.compile(r"^\s*(?:[-―‐－]+\s*\d+\s*[-―‐－]+\s*)+$")  # `- 603 -`, `-― 11 ―-`
 
 
@@ -98,6 +99,10 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
             len(chunks) > 1 and not _NUMBERS_CHUNK.fullmatch(chunks[1][1]))):
         ordinal = chunks[0][1].rstrip(".、)") if chunks[0][1][0].isdigit() else chunks[0][1]
         chunks = chunks[1:]
+    if not _ASCII_DIGIT.search(text):
+        # no figure without an ASCII digit (every cell pattern needs one): all of it is label,
+        # as the loop below would find chunk by chunk (most lines of a report are prose)
+        return ordinal, normalize_name(" ".join([chunk for _, chunk in chunks])), [], None
     # Column-aligned text (runs of spaces between its parts) may print a text column between
     # number columns (期間 `4年度から`, 備考); in text flow, text between numbers is prose.
     aligned = "   " in text.strip()

@@ -50,3 +50,20 @@ def test_csv_text_differs_when_a_quote_is_needed():
     """The check above can fail: an unquoted comma would change the row's columns."""
     rows = [{"a": "1,234", "b": 'say "hi"'}]
     assert csv_text(["a", "b"], rows, header=False) == '"1,234","say ""hi"""\n'
+
+
+# Columns of one kind of value (maybe with NULLs): csv_text takes a shortcut for each kind.
+_KINDS = [_TEXT, st.integers(-10**12, 10**12), st.booleans(),
+          st.floats(allow_nan=False, allow_infinity=False), st.dates(),
+          st.decimals(allow_nan=False, allow_infinity=False, places=3)]
+
+
+@given(st.lists(st.tuples(st.sampled_from(range(len(_KINDS))), st.booleans()), min_size=2, max_size=4)
+       .flatmap(lambda kinds: st.tuples(st.just(kinds), st.lists(st.tuples(*[
+           st.one_of(st.none(), _KINDS[k]) if nulls else _KINDS[k] for k, nulls in kinds]),
+           max_size=6))))
+def test_csv_text_matches_the_csv_module_on_columns_of_one_kind(case):
+    kinds, cells = case
+    columns = [f"c{i}" for i in range(len(kinds))]
+    rows = [dict(zip(columns, values)) for values in cells]
+    assert csv_text(columns, rows) == reference(columns, rows)
