@@ -187,10 +187,14 @@ def discover_relations(table: Table) -> list[Relation]:
 
     grid = _Grid(table, full)
 
+    supports: dict[tuple[int, tuple[str, ...]], bool] = {}
+
     def accepted(rel: Relation, words: tuple[str, ...]) -> bool:
         if {rel.target, *(c for _, c in rel.terms)} in seen_sets:
             return False  # the same relation read another way round (a = b + c is b = a − c)
-        supported = any(w in labels[rel.target] for w in words)
+        supported = supports.get((rel.target, words))
+        if supported is None:
+            supported = supports[rel.target, words] = any(w in labels[rel.target] for w in words)
         # found from the rows: on three rows and nearly all; named by the header (比較, 計 …):
         # on most rows (the rows where it then fails are mismatches). Counted on exact
         # integers, stopping as soon as too many rows have failed (most candidates fail at once).
@@ -214,8 +218,10 @@ def discover_relations(table: Table) -> list[Relation]:
     for k in additive:
         before = [c for c in additive if c < k]
         found = None
+        # (a column's support is one text for every candidate relation onto it)
+        diff_support, sum_support = _support(table, k, _DIFF_WORDS), _support(table, k, _SUM_WORDS)
         for i, j in combinations(before, 2):
-            rel = Relation("row_difference", k, ((1, i), (-1, j)), _support(table, k, _DIFF_WORDS))
+            rel = Relation("row_difference", k, ((1, i), (-1, j)), diff_support)
             if accepted(rel, _DIFF_WORDS):
                 found = rel
                 break
@@ -224,13 +230,13 @@ def discover_relations(table: Table) -> list[Relation]:
                 cols = before[i:]
                 if cols != list(range(cols[0], k)):
                     continue
-                rel = Relation("row_sum", k, tuple((1, c) for c in cols), _support(table, k, _SUM_WORDS))
+                rel = Relation("row_sum", k, tuple((1, c) for c in cols), sum_support)
                 if accepted(rel, _SUM_WORDS):
                     found = rel
                     break
         if found is None and width <= MAX_RELATION_COLUMNS:
             for a, b, c in combinations(before, 3):
-                rel = Relation("roll_forward", k, ((1, a), (1, b), (-1, c)), _support(table, k, _SUM_WORDS))
+                rel = Relation("roll_forward", k, ((1, a), (1, b), (-1, c)), sum_support)
                 if accepted(rel, _SUM_WORDS):
                     found = rel
                     break
@@ -240,11 +246,12 @@ def discover_relations(table: Table) -> list[Relation]:
     for k in additive:
         # the whole before its parts: 金額 then its 財源内訳 (国県支出金 … 一般財源)
         after = [c for c in additive if c > k]
+        sum_support = _support(table, k, _SUM_WORDS)
         for j in range(len(after), 1, -1):
             cols = after[:j]
             if cols != list(range(k + 1, cols[-1] + 1)):
                 continue
-            rel = Relation("row_sum", k, tuple((1, c) for c in cols), _support(table, k, _SUM_WORDS))
+            rel = Relation("row_sum", k, tuple((1, c) for c in cols), sum_support)
             if accepted(rel, ()):
                 out.append(rel)
                 seen_sets.append({k, *cols})
@@ -253,17 +260,18 @@ def discover_relations(table: Table) -> list[Relation]:
         if k in additive:
             continue
         found = None
+        ratio_support = _support(table, k, _RATIO_WORDS)
         for j in additive:
             if j > k:
                 break
-            rel = Relation("ratio", k, ((1, j), (1, j)), _support(table, k, _RATIO_WORDS), True)
+            rel = Relation("ratio", k, ((1, j), (1, j)), ratio_support, True)
             if accepted(rel, ()):
                 found = rel
             else:
                 for i in additive:
                     if i == j:
                         continue
-                    rel = Relation("ratio", k, ((1, j), (1, i)), _support(table, k, _RATIO_WORDS))
+                    rel = Relation("ratio", k, ((1, j), (1, i)), ratio_support)
                     if accepted(rel, ()):
                         found = rel
                         break
