@@ -128,6 +128,9 @@ def _chunks(lines: list, limit: int = MAX_CELL_CHARS) -> list[list]:
     A single line longer than the limit is cut into pieces of its own (same line number), so
     no cell ever exceeds it and no character is lost.
     """
+    texts = [line.text for line in lines]
+    if sum(map(len, texts)) + len(texts) - 1 <= limit and max(map(len, texts), default=0) <= limit:
+        return [list(lines)]  # (nearly every section: the whole of it fits in one cell)
     out: list[list] = [[]]
     size = 0
     for line in lines:

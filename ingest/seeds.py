@@ -69,6 +69,8 @@ def _column_text(values: tuple) -> list[str] | tuple[str, ...]:
     joined = "\x00".join(cells)
     if not _NEEDS_QUOTES.search(joined):
         return cells
+    if '"' not in joined and "\n" not in joined:  # commas only (printed figures): no escaping
+        return [f'"{c}"' if "," in c else c for c in cells]
     return [_quoted(c) for c in cells]
 
 
