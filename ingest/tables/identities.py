@@ -74,8 +74,16 @@ def find_identities(table: Table) -> list[Identity]:
         return []
     relations = discover_relations(table)
     place_short_rows(table, relations)
-    return (_column_totals(table) + _parent_children(table) + _compared_rows(table)
-            + _compared_groups(table) + _row_identities(table, relations) + _group_sums(table))
+    # which columns are ratios, once: the rows are placed now (the identities below ask often)
+    ratio = [is_ratio_column(table, c) for c in range(len(table.columns))]
+    return (_column_totals(table, ratio) + _parent_children(table, ratio) + _compared_rows(table, ratio)
+            + _compared_groups(table, ratio) + _row_identities(table, relations)
+            + _group_sums(table, ratio))
+
+
+def _ratio_columns(table: Table, ratio: list[bool] | None) -> list[bool]:
+    """`is_ratio_column` of every column: as given (worked out for the rows as placed), or now."""
+    return ratio if ratio is not None else [is_ratio_column(table, c) for c in range(len(table.columns))]
 
 
 # ------------------------------------------------------------------------- row relations
@@ -385,10 +393,10 @@ def _support(table: Table, k: int, words: tuple[str, ...]) -> str:
 # ------------------------------------------------------------------------- column identities
 
 def _column_sum_check(table: Table, total_r: int, part_rs: list[int], kind: str,
-                      support: str) -> list[Identity]:
+                      support: str, ratio: list[bool]) -> list[Identity]:
     out = []
     for c in range(len(table.columns)):
-        if is_ratio_column(table, c):
+        if ratio[c]:
             continue
         reported = table.rows[total_r].placed[c]
         if reported is None:
@@ -400,9 +408,10 @@ def _column_sum_check(table: Table, total_r: int, part_rs: list[int], kind: str,
     return out
 
 
-def _column_totals(table: Table) -> list[Identity]:
+def _column_totals(table: Table, ratio: list[bool] | None = None) -> list[Identity]:
     """Each total row against the rows it closes; the reading that holds is taken."""
     out: list[Identity] = []
+    ratio = _ratio_columns(table, ratio) if any(row.is_total for row in table.rows) else []
     start = 0
     sub_totals: list[int] = []
     rows = table.rows
@@ -421,7 +430,7 @@ def _column_totals(table: Table) -> list[Identity]:
         for parts in candidates:
             if not parts:
                 continue
-            ids = _column_sum_check(table, t, parts, "column_total", label)
+            ids = _column_sum_check(table, t, parts, "column_total", label, ratio)
             if ids and all(i.holds for i in ids):
                 best = ids
                 break
@@ -436,7 +445,7 @@ def _column_totals(table: Table) -> list[Identity]:
     return out
 
 
-def _compared_rows(table: Table) -> list[Identity]:
+def _compared_rows(table: Table, ratio: list[bool] | None = None) -> list[Identity]:
     """A row labelled 比較 / 増減 / 差引 is the row two above it minus the row above it, in each
     column (本年度, 前年度, 比較 printed as rows)."""
     out: list[Identity] = []
@@ -448,8 +457,9 @@ def _compared_rows(table: Table) -> list[Identity]:
         first, second = rows[r - 2], rows[r - 1]
         if any(any(w in (x.path[-1] if x.path else "") for w in _DIFF_WORDS[:3]) for x in (first, second)):
             continue
+        ratio = _ratio_columns(table, ratio)
         for c in range(len(table.columns)):
-            if is_ratio_column(table, c):
+            if ratio[c]:
                 continue
             reported, a, b = row.placed[c], first.placed[c], second.placed[c]
             if reported is None or (a is None and b is None):
@@ -460,7 +470,7 @@ def _compared_rows(table: Table) -> list[Identity]:
     return out
 
 
-def _parent_children(table: Table) -> list[Identity]:
+def _parent_children(table: Table, ratio: list[bool] | None = None) -> list[Identity]:
     """A row followed by rows one level deeper (its children): parent = Σ children, taken when
     it holds in at least three columns (or in every column the parent prints)."""
     out: list[Identity] = []
@@ -474,7 +484,9 @@ def _parent_children(table: Table) -> list[Identity]:
                 children.append(r)
         if len(children) < 2:
             continue
-        ids = _column_sum_check(table, p, children, "parent_children", row.path[-1] if row.path else "")
+        ratio = _ratio_columns(table, ratio)
+        ids = _column_sum_check(table, p, children, "parent_children", row.path[-1] if row.path else "",
+                                ratio)
         holding = sum(i.holds for i in ids)
         if len(ids) >= 2 and holding >= min(MIN_ROWS, len(ids)):
             for i in ids:
@@ -486,7 +498,7 @@ def _parent_children(table: Table) -> list[Identity]:
 MAX_GROUP_COLUMNS = 16
 
 
-def _group_sums(table: Table) -> list[Identity]:
+def _group_sums(table: Table, ratio: list[bool] | None = None) -> list[Identity]:
     """A figure that is the sum of a column to its right over its own row and the rows under
     it, down to the next row printing a figure in its column: a 予算書 明細's 節 金額 and the
     説明 amounts printed beside and below it (`1 物品売払収入 7,847 都市計画図等売払収入 193`,
@@ -503,14 +515,15 @@ def _group_sums(table: Table) -> list[Identity]:
         return []
     rows = table.rows
     out: list[Identity] = []
+    ratio = _ratio_columns(table, ratio)
     for a in range(width - 1):
-        if is_ratio_column(table, a):
+        if ratio[a]:
             continue
         heads = [r for r, row in enumerate(rows) if row.placed[a] is not None and not row.is_total]
         if len(heads) < MIN_ROWS:
             continue
         for b in range(a + 1, width):
-            if is_ratio_column(table, b):
+            if ratio[b]:
                 continue
             groups = []
             for i, h in enumerate(heads):
@@ -536,7 +549,7 @@ def _group_sums(table: Table) -> list[Identity]:
     return out
 
 
-def _compared_groups(table: Table) -> list[Identity]:
+def _compared_groups(table: Table, ratio: list[bool] | None = None) -> list[Identity]:
     """Row groups labelled 本年度, 前年度, 比較 (a stacked group label over 市長等 … 計): each row
     of the 比較 group is the row of the same label in the group two before it minus the one in
     the group before it, in each column."""
@@ -557,8 +570,9 @@ def _compared_groups(table: Table) -> list[Identity]:
             a_r, b_r = first.get(inner), second.get(inner)
             if a_r is None or b_r is None:
                 continue
+            ratio = _ratio_columns(table, ratio)
             for c in range(len(table.columns)):
-                if is_ratio_column(table, c):
+                if ratio[c]:
                     continue
                 reported, a, b = table.rows[r].placed[c], table.rows[a_r].placed[c], table.rows[b_r].placed[c]
                 if reported is None or (a is None and b is None):
