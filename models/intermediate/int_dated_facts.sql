@@ -7,7 +7,8 @@
     One row per (document, subject, subject_key, measure_fiscal_year, basis):
     - subject: bond_balance (an account's 地方債 at year end: its total row, else the sum of the
       lines of one breakdown, lender before purpose), bond_purpose_balance (one purpose line),
-      fund_balance (a fund at year end), budget_item (a 款 of a budget book), local_allocation_tax;
+      fund_balance (a fund at year end), budget_item (a 款 of a budget book), local_allocation_tax,
+      salary_cost (a 給与費明細書 line's 合計, by class and 区分);
     - basis: `actual` (what a report states for a past date), `projected` (見込額 of a budget
       book), `budget` (an amount budgeted for the year);
     - terms: the lines that make the value (document lines), for the check's note.
@@ -36,6 +37,12 @@ budget_book_items as (
 allocation_tax as (
 
     select * from {{ ref('fct_local_allocation_tax') }}
+
+),
+
+salary_costs as (
+
+    select * from {{ ref('fct_salary_costs') }}
 
 ),
 
@@ -348,6 +355,33 @@ allocation_tax_facts as (
 
 ),
 
+-- a 給与費明細書 line named by its class and 区分 (特別職/議員): 本年度 is this year's budget,
+-- 前年度 the year before's
+salary_facts as (
+
+    select
+        municipality_code,
+        document_id,
+        fiscal_year as document_fiscal_year,
+        source_line,
+        source_line as last_source_line,
+        'salary_cost' as subject,
+        staff_class || '/' || category_name as subject_key,
+        case when period = 'previous' then fiscal_year - 1 else fiscal_year end as measure_fiscal_year,
+        'budget' as basis,
+        total_cost_yen as value_yen,
+        1 as term_count,
+        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
+    from salary_costs
+    where
+        period in ('current', 'previous')
+        and staff_class is not null
+        and category_name is not null
+        and total_cost_yen is not null
+
+),
+
 facts as (
 
     select * from bond_facts
@@ -357,6 +391,8 @@ facts as (
     select * from budget_item_facts
     union all
     select * from allocation_tax_facts
+    union all
+    select * from salary_facts
 
 ),
 

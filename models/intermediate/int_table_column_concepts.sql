@@ -3,7 +3,8 @@
 
     1. By its header words, through the reviewed vocabulary (ref_measure_terms): a pattern
        contained in the column's header path, and its qualifier (an outer header word, such as
-       前年度 over 予算額) where the vocabulary gives one. The most specific match wins (both
+       前年度 over 予算額) where the vocabulary gives one, and its table kind (a term of the
+       給与費明細書 such as 合計 binds only in a `salary` table) where it names one. The most specific match wins (both
        matched, then the longer pattern and qualifier); two different concepts equally specific
        leave the column unbound, with both named in binding_note.
     2. By the part the column plays in the table's own roll-forwards (a + b − c = d that the
@@ -26,6 +27,12 @@ measure_terms as (
 
 ),
 
+table_kinds as (
+
+    select * from {{ ref('int_table_kinds') }}
+
+),
+
 matches as (
 
     select
@@ -38,10 +45,14 @@ matches as (
         (case when t.qualifier is null then 0 else 1 end) as qualified,
         length(t.pattern) + length(coalesce(t.qualifier, '')) as specificity
     from table_columns as c
+    left join table_kinds as k
+        on c.table_title = k.table_title
     inner join measure_terms as t
         on
             instr(c.column_path, t.pattern) > 0
             and (t.qualifier is null or instr(c.column_path, t.qualifier) > 0)
+            -- a term the vocabulary scopes to one kind of table binds only there
+            and (t.table_kind is null or t.table_kind = k.table_kind)
 
 ),
 

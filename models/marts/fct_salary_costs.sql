@@ -1,0 +1,93 @@
+{#-
+    給与費明細書 (a budget book's statement of salary costs): one row per printed line of the
+    table, from every table whose title the reviewed ref_table_kinds calls `salary`, each column
+    read by the measure its header names (int_table_column_concepts: 職員数, 報酬, 給料, 職員手当等,
+    期末手当, その他手当, 計, 共済費, 合計). The row path gives the period the line is for (本年度
+    / 前年度 / 比較, printed as a stacked group label or as the line's own label) and the 区分
+    (長等, 議員, その他 …). What the table does not print is NULL.
+-#}
+with
+
+bound_cells as (
+
+    select * from {{ ref('int_bound_table_cells') }}
+
+),
+
+salary_cells as (
+
+    select *
+    from bound_cells
+    where table_kind = 'salary'
+
+),
+
+lines as (
+
+    select
+        municipality_code,
+        fiscal_year,
+        document_id,
+        table_id,
+        row_no,
+        min(source_line) as source_line,
+        max(table_title) as table_title,
+        max(row_path) as row_path,
+        max(case when is_total then 1 else 0 end) as is_total_flag,
+        max(case when concept = 'staff_count' then value end) as staff_count,
+        max(case when concept = 'remuneration' then value_yen end) as remuneration_yen,
+        max(case when concept = 'salary' then value_yen end) as salary_yen,
+        max(case when concept = 'allowances' then value_yen end) as allowances_yen,
+        max(case when concept = 'term_end_allowance' then value_yen end) as term_end_allowance_yen,
+        max(case when concept = 'other_allowances' then value_yen end) as other_allowances_yen,
+        max(case when concept = 'salary_cost_subtotal' then value_yen end) as salary_cost_subtotal_yen,
+        max(case when concept = 'mutual_aid_cost' then value_yen end) as mutual_aid_cost_yen,
+        max(case when concept = 'total_cost' then value_yen end) as total_cost_yen,
+        max(case when status <> 'ok' then 1 else 0 end) as unresolved_flag
+    from salary_cells
+    group by municipality_code, fiscal_year, document_id, table_id, row_no
+
+),
+
+labelled as (
+
+    select
+        lines.*,
+        case
+            when lines.row_path like '本年度%' then 'current'
+            when lines.row_path like '前年度%' then 'previous'
+            when lines.row_path like '比較%' then 'change'
+        end as period,
+        trim(regexp_replace(lines.row_path, '^(本年度|前年度|比較)/?', '')) as category_label,
+        case
+            when instr(lines.table_title, '特別職') > 0 then '特別職'
+            when instr(lines.table_title, '一般職') > 0 then '一般職'
+        end as staff_class
+    from lines
+
+)
+
+select
+    municipality_code,
+    fiscal_year,
+    document_id,
+    source_line,
+    table_id,
+    table_title,
+    row_no,
+    staff_class,
+    period,
+    nullif(category_label, '') as category_name,
+    is_total_flag = 1 or category_label in ('計', '合計') as is_total,
+    cast(staff_count as integer) as staff_count,
+    remuneration_yen,
+    salary_yen,
+    allowances_yen,
+    term_end_allowance_yen,
+    other_allowances_yen,
+    salary_cost_subtotal_yen,
+    mutual_aid_cost_yen,
+    total_cost_yen,
+    case when unresolved_flag = 1 then 'unresolved' else 'ok' end as status
+from labelled
+where period is not null
