@@ -97,7 +97,7 @@ def _identity_on(table: Table, rel: Relation, r: int, row_cells=None) -> Identit
         return None
     if rel.kind == "ratio":
         num_c, den_c = rel.terms[0][1], rel.terms[1][1]
-        den = _total_value(table, den_c) if rel.share_of_total else (
+        den = _total_value(table, den_c, r, rel.target) if rel.share_of_total else (
             None if row_cells[den_c] is None else row_cells[den_c].value)
         if row_cells[num_c] is None or not den:
             return None
@@ -115,9 +115,18 @@ def _relation_holds(table: Table, rel: Relation, r: int, placed=None) -> bool | 
     return None if ident is None else ident.holds
 
 
-def _total_value(table: Table, c: int) -> Decimal | None:
-    totals = [row for row in table.rows if row.is_total and c < len(row.placed) and row.placed[c]]
-    return totals[-1].placed[c].value if totals else None
+def _total_value(table: Table, c: int, r: int | None = None, share: int | None = None) -> Decimal | None:
+    """The total a share in column `c` is of: the table's last total row; on row `r` of a
+    table of groups each closed by its own 計 (whose share prints 100), the first such total
+    at or below it."""
+    totals = [k for k, row in enumerate(table.rows)
+              if row.is_total and c < len(row.placed) and row.placed[c]]
+    if not totals:
+        return None
+    hundred = [k for k in totals if share is not None and share < len(table.rows[k].placed)
+               and table.rows[k].placed[share] is not None and table.rows[k].placed[share].value == 100]
+    k = next((k for k in hundred if r is not None and k >= r), totals[-1]) if len(hundred) >= 2 else totals[-1]
+    return table.rows[k].placed[c].value
 
 
 def _ratio_identity(table: Table, rel: Relation, target: Cell, num: Cell, den: Decimal,
@@ -452,7 +461,10 @@ def _compared_rows(table: Table, ratio: list[bool] | None = None) -> list[Identi
     rows = table.rows
     for r, row in enumerate(rows):
         label = row.path[-1] if row.path else ""
-        if r < 2 or not any(w in label.replace(" ", "") for w in _DIFF_WORDS[:3]):
+        # (比較 / 増減 end the label: `その他の増減分` is an item of a breakdown of 増減, not a row
+        # comparing the two above it)
+        bare = label.replace(" ", "")
+        if r < 2 or not ("差引" in bare or bare.endswith(_DIFF_WORDS[:2])):
             continue
         first, second = rows[r - 2], rows[r - 1]
         if any(any(w in (x.path[-1] if x.path else "") for w in _DIFF_WORDS[:3]) for x in (first, second)):
