@@ -13,13 +13,17 @@ page stays one table, its page shifted onto the columns of the part before (`_co
 Tab-separated rows give field indexes instead of character positions; text flow has neither,
 and its short rows keep the left-to-right order.
 
-Header words are the text fragments above the first row, each put over the columns its span
-covers (a word spanning two columns, `７年度中増減見込`, heads both), joined top to bottom
-(`本/年/度` is one word `本年度` when its characters stand one per line).
+Header words are the words above the first row (`_header_words`: letter-spaced letters joined,
+words one space apart split, where they stand as printed when pdftotext squeezed the line), each
+put over the column whose room holds most of it; a word over several columns is a group label
+over them and over the columns next to them headed like them (`_group_spans`: 給与費 over 報酬 …
+計, joined `給与費/報酬`); a word right of every column (備考) heads none. Words of one column
+join top to bottom (`本/年/度` is one word `本年度` when its characters stand one per line).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from statistics import median
@@ -27,7 +31,7 @@ from statistics import median
 from ingest.normalize import normalize_name
 from ingest.numbers import unit_statement
 from ingest.tables.cells import ordinal_level, split_row
-from ingest.tables.model import Column, Row, Table
+from ingest.tables.model import EXACT_UNITS, Column, Row, Table
 
 MAX_GAP = 4          # other lines allowed between two rows of one table
 MAX_COLUMNS = 40     # wider rows are not laid out further (extra columns, headers): cells only
@@ -541,10 +545,14 @@ def place_by_position(cells: list, columns: list[Column], label_end: int = 0) ->
 def _headers(header: list[_Line], columns: list[Column], block: list[_Line], rows: list[Row]) -> None:
     """Header words over the columns they stand over, top to bottom.
 
-    A word belongs to the column whose span (first character of its widest cells to their
-    right edge) holds most of it, or to every column it spans when it is wider than one
-    (`７年度中増減見込` over 起債見込額 and 元金償還見込額). Letter-spaced pieces of one word on
-    one line (`比  較`) join; characters stacked one per line join too (`_join_stacked`).
+    Each column has a span (the first character of its widest figures standing at its edge to
+    its right edge) and a room (from the edge of the column before it to its own edge). A word
+    belongs to the column whose room holds most of it (`_header_words` gives where a word
+    stands as printed). A word over several columns (most of each column's span) is a group
+    label over them (`７年度中増減見込` over 起債見込額 and 元金償還見込額), and so over the columns
+    next to them headed like them (`_group_spans`); a word right of the last column or over
+    every column heads none. Characters stacked one per line join (`_join_stacked`); a unit
+    word standing alone in a column's header (`人` under 職員数) is that column's unit.
     """
     if not columns:
         return
@@ -557,43 +565,238 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
         lefts.append(min(at_edge, default=min((ln.cells[c.index].start for ln in block
                                                if len(ln.cells) == len(columns)), default=c.end - 4)))
     stub_end = min(lefts) - 1  # text left of every column is the row headers' (区分), not a column's
-    words: list[list[str]] = [[] for _ in columns]
-    for ln in header:
-        on_line: dict[int, str] = {}
+    # (a word may end a character or two right of the last column: `増 減     率`)
+    last = columns[-1].end + SLACK
+    rooms = [(columns[i - 1].end if i else stub_end, c.end if i < len(columns) - 1 else last)
+             for i, c in enumerate(columns)]
+
+    def room_of(a: float, b: float) -> int | None:
+        best = max(range(len(columns)), key=lambda i: (min(b, rooms[i][1] + 1) - max(a, rooms[i][0] + 1), -i))
+        return best if min(b, rooms[best][1] + 1) - max(a, rooms[best][0] + 1) > 0 else None
+
+    # (header line, columns, word, its centre, neighbouring columns it reaches over)
+    placed: list[tuple[int, list[int], str, float, list[int]]] = []
+    for k, ln in enumerate(header):
         if "\t" in ln.text:
             for i, field in enumerate(ln.text.split("\t")):
                 name = normalize_name(field)
                 for col in columns:
                     if name and round(col.end) - 1 == i:
-                        on_line[col.index] = on_line.get(col.index, "") + name
-        else:
-            for a, b, raw in _header_fragments(ln.text):
-                name = normalize_name(raw)
-                if not name or _unit_of(raw) or b <= stub_end or _PAGE_NUMBER.fullmatch(name):
+                        placed.append((k, [col.index], name, col.end, []))
+            continue
+        # read as written and as squeezed (`_header_words`): the reading that puts the line's
+        # words over more columns (one word per column, none past the last) is how it stands
+        readings = [_header_words(ln.text, room_of, squeezed) for squeezed in (False, True)]
+        spread = [len({room_of(a, b) for a, b, _, end in r if end > stub_end + 1 and a <= last} - {None})
+                  for r in readings]
+        for a, b, name, written_end in readings[1] if spread[1] > spread[0] else readings[0]:
+            if written_end <= stub_end + 1 or a > last or _PAGE_NUMBER.fullmatch(name):
+                continue  # the row headers' (区分), or right of every column (備考: no figures)
+            spans = [min(b, c.end + 1) - max(a, left - 1) for c, left in zip(columns, lefts)]
+            covered = [i for i, ov in enumerate(spans)
+                       if ov > 0 and ov >= 0.5 * min(b - a, c_width(columns, lefts, i))]
+            if len(covered) == len(columns) > 2:
+                continue  # a line over the whole table is its title, not a column's header
+            if len(covered) < 2:
+                best = room_of(a, b)
+                if best is None:
                     continue
-                spans = [(c.index, min(b, c.end + 1) - max(a, left - 1))
-                         for c, left in zip(columns, lefts)]
-                covered = [i for i, ov in spans if ov > 0 and ov >= 0.5 * min(b - a, c_width(columns, lefts, i))]
-                if len(covered) == len(columns) > 2:
-                    continue  # a line over the whole table is its title, not a column's header
-                if not covered:
-                    # over no figure: the column whose room (from the edge of the column before
-                    # it to its own) holds the word's centre, else the nearest
-                    centre = (a + b) / 2
-                    room = [i for i, c in enumerate(columns)
-                            if (i == 0 or columns[i - 1].end < centre) and centre <= c.end]
-                    covered = room[:1] or [min(range(len(columns)),
-                                               key=lambda i: abs(centre - (lefts[i] + columns[i].end) / 2))]
-                for i in covered:
+                # (and the columns next to it whose figures it reaches over: a group label, if
+                # they are headed like its own, `_group_spans`)
+                touched = [i for i in (best - 1, best + 1) if 0 <= i < len(columns) and spans[i] > 0]
+                placed.append((k, [best], name, (a + b) / 2, touched))
+                continue
+            placed.append((k, covered, name, (a + b) / 2, []))
+    placed = _group_spans(placed, [(left + c.end) / 2 for c, left in zip(columns, lefts)])
+    words: list[list[str]] = [[] for _ in columns]
+    for k in range(len(header)):
+        on_line: dict[int, str] = {}
+        for line, cols, name in placed:
+            if line == k:
+                for i in cols:
                     on_line[i] = on_line.get(i, "") + name
         for i, text in on_line.items():
             words[i].append(text)
     for col in columns:
-        col.header = tuple(_join_stacked(words[col.index]))
+        found = _join_stacked(words[col.index])
+        units = [w for w in found if w in EXACT_UNITS]
+        if units and len(found) > len(units):
+            col.unit = units[-1]
+            found = [w for w in found if w not in EXACT_UNITS]
+        col.header = tuple(found)
 
 
+def _group_spans(placed: list[tuple[int, list[int], str, float, list[int]]],
+                 centres: list[float]) -> list[tuple[int, list[int], str]]:
+    """A group label is printed centred over its columns, so it may stand over some of them
+    only (`給   与   費` over 給料 and 期末手当, its group 報酬 … 計): it also heads the columns next
+    to the ones it stands over that are headed like them, low in the header, under no other
+    word of its line or above. A column headed from the top of the header to its bottom (a
+    cell of the full height, 職員数, 共済費) sits in its middle: it is in no group; nor is a
+    column nearer another word of the group's line (the next group's)."""
+    width = len(centres)
+    lines_of: dict[int, list[int]] = {}
+    for line, cols, *_ in placed:
+        for i in cols:
+            lines_of.setdefault(i, []).append(line)
+    out = []
+    for line, cols, name, centre, touched in placed:
+        below = [ln for i in range(width) for ln in lines_of.get(i, []) if ln > line]
+        if (len(cols) < 2 and not touched) or not below:
+            out.append((line, cols, name))
+            continue
+        middle = (line + 1 + max(below)) / 2
+        others = [c for ln, _, n, c, _ in placed if ln == line and c != centre]
+
+        def low(i: int) -> bool:
+            own = [ln for ln in lines_of.get(i, []) if not (i in cols and ln == line)]
+            nearer = any(abs(centres[i] - c) < abs(centres[i] - centre) for c in others)
+            return bool(own) and min(own) > line and sum(own) / len(own) > middle and not nearer
+
+        if len(cols) < 2:
+            # a word over one column reaching over the figures of the next: a group label
+            # when both are headed low, else the word of its own column
+            if not low(cols[0]) or not any(low(i) for i in touched):
+                out.append((line, cols, name))
+                continue
+            cols = sorted(cols + [i for i in touched if low(i)])
+        first, end = cols[0], cols[-1]
+        # (a column with no header word of its own does not end the group when one headed
+        # like the group's follows it)
+        j = first - 1
+        while j >= 0 and (low(j) or not lines_of.get(j)):
+            if low(j):
+                first = j
+            j -= 1
+        j = end + 1
+        while j < width and (low(j) or not lines_of.get(j)):
+            if low(j):
+                end = j
+            j += 1
+        out.append((line, list(range(first, end + 1)), name))
+    return out
+
+
+SLACK = 3  # characters right of the last column a header word may still start at
 _PAGE_NUMBER = re.compile(r"-?[-―]?\d+[-―]?-?")  # `-1-`, `-― 11 ―-`: page furniture, no header word
 LETTER_GAP = 12  # widest run of spaces between the letters of one letter-spaced header word
+_LEAD = re.compile(r"[(（]?\d{1,2}[)）.]?")  # a number opening a header word (`５ 年 度 末`)
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _header_words(text: str, room_of=None, squeezed: bool = True) -> list[tuple[float, float, str, int]]:
+    """(start, end, word, end as written) of a header line's words, where they stand as printed.
+
+    pdftotext writes a wide (CJK) character in one character cell, while it is as wide as two
+    figures, and the space after it in the same wide measure: the words of a header line are
+    squeezed to the left of where they stand over the figures, the more the longer the line's
+    run of closely set words. Where a word stands is taken as one figure per narrow character
+    and two per wide one; a gap of one or two spaces after a wide character (three after a
+    word) counts twice; a wider gap ends the run (its next word stands where it is written).
+    Not every line is squeezed (a small font sets its words as written): `squeezed=False`
+    reads it as written, and `_headers` takes the reading that fits the columns better.
+    Words are separated by two spaces, or by one between two words (`現在高 現在高見込額`);
+    letter-spaced characters join (`報   酬`, `給   与   費`), and a number opens a word
+    (`５ 年 度 末`); a letter-spaced run over columns each of which holds more than one of its
+    letters (`人   報  酬   給  料`) is one word per column (`room_of`, where given).
+    """
+    tokens: list[tuple[int, int, str]] = []
+    tight: set[int] = set()  # tokens set one space from a neighbour (`構 成 比`)
+    for m in _FRAGMENT.finditer(text):
+        if _unit_of(m.group()) or _PAGE_NUMBER.fullmatch(normalize_name(m.group())):
+            continue  # (a unit statement, page furniture `-― 22 ―-`)
+        parts = list(re.finditer(r"\S+", m.group()))
+        for t in parts:
+            if len(parts) > 1:
+                tight.add(len(tokens))
+            tokens.append((m.start() + t.start(), m.start() + t.end(), t.group()))
+    # where each token stands as printed
+    phys: list[tuple[float, float]] = []
+    for k, (a, b, w) in enumerate(tokens):
+        start = float(a)
+        if not squeezed:
+            phys.append((start, float(b)))
+            continue
+        if k:
+            pa, pb, pw = tokens[k - 1]
+            gap = a - pb
+            close = _wide(pw[-1]) and (gap <= 2 or (gap == 3 and len(pw) > 1))
+            start = max(start, phys[-1][1] + (2 * gap if close else 1))
+        phys.append((start, start + sum(2 if _wide(ch) else 1 for ch in w)))
+    words: list[list[int]] = []  # token indexes of each word
+    run: list[int] = []
+
+    def flush() -> None:
+        if run:
+            words.append(list(run))
+        run.clear()
+
+    for k, (a, b, w) in enumerate(tokens):
+        single = len(w) == 1 and not w.isdigit()
+        lead = bool(_LEAD.fullmatch(w))
+        if run:
+            gaps = [tokens[y][0] - tokens[x][1] for x, y in zip(run, run[1:])]
+            prev = tokens[run[-1]]
+            gap = a - prev[1]
+            # letters of one word stand evenly apart: a gap much wider than the word's own is
+            # the space between two words (`増   減     額            伸     率`)
+            # (one or two spaces are close whatever the word's own gaps: in a squeezed line
+            # the letters of two words may stand one space apart, `人 報  酬 給  料`)
+            # (a tightly set word, `構 成 比`, joins no letters further away)
+            if single and w != prev[2] and ((gap <= 2 and max(gaps, default=0) <= 2) or (
+                    k not in tight and run[-1] not in tight
+                    and gap < min(LETTER_GAP + 1, 2 * max(gaps, default=LETTER_GAP)))):
+                run.append(k)
+                continue
+            if len(run) == 1 and _LEAD.fullmatch(tokens[run[0]][2]) and gap == 1:
+                run.append(k)  # `1 特別職`
+                flush()
+                continue
+        flush()
+        run.append(k)
+        if not (single or lead):
+            flush()
+    flush()
+    # a letter set a little wider from the next (or last) letters of its word than they stand
+    # from each other (`給                与            費`) is still one of them
+    k = 0
+    while k + 1 < len(words):
+        x, y = words[k], words[k + 1]
+        run_, lone = (y, x) if len(x) == 1 else (x, y)
+        own = [tokens[j][0] - tokens[i][1] for i, j in zip(run_, run_[1:])]
+        gap = tokens[y[0]][0] - tokens[x[-1]][1]
+        if len(lone) == 1 and len(run_) >= 2 and all(len(tokens[i][2]) == 1 and not tokens[i][2].isdigit()
+                                                     for i in x + y) \
+                and len(set(tokens[i][2] for i in x + y)) == len(x + y) and gap <= 1.5 * max(own) \
+                and gap <= 2 * LETTER_GAP:
+            words[k:k + 2] = [x + y]
+            continue
+        k += 1
+    out: list[tuple[float, float, str, int]] = []
+    for word in words:
+        pieces = [word]
+        gaps = {tokens[y][0] - tokens[x][1] for x, y in zip(word, word[1:])}
+        if room_of is not None and len(word) >= 3 and len(gaps) > 1:
+            # (evenly spaced letters are one word, a group label over several columns)
+            where = [room_of(*phys[k]) for k in word]
+            split = [tokens[y][0] - tokens[x][1] for x, y, rx, ry in zip(word, word[1:], where, where[1:]) if rx != ry]
+            inner = [tokens[y][0] - tokens[x][1] for x, y, rx, ry in zip(word, word[1:], where, where[1:]) if rx == ry]
+            cut = [[k for k, r in zip(word, where) if r == room] for room in dict.fromkeys(where)]
+            # (split where the letters stand no further apart than inside the pieces, into two
+            # words or more: a letter past its column's edge is still its word's)
+            if split and inner and max(split) <= max(inner) and sum(len(c) >= 2 for c in cut) >= 2:
+                pieces = cut
+        for p in pieces:
+            name = normalize_name("".join(tokens[k][2] for k in p))
+            if name:
+                out.append((phys[p[0]][0], phys[p[-1]][1], name, tokens[p[-1]][1]))
+    return out
+
+
+
 
 
 def _header_fragments(text: str) -> list[tuple[int, int, str]]:

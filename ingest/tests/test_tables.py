@@ -391,3 +391,75 @@ def test_stacked_group_labels_lead_row_paths_and_their_comparison_is_checked():
     assert len(compared) == 12 and statuses(ex) == {"ok": len(ex.checks)}
     bad = extract(doc_of([ln.replace("2,316          0", "2,336          0") for ln in page]))
     assert statuses(bad).get("mismatch", 0) >= 1
+
+
+# ------------------------------------------------------------------------------ header words
+
+def _place(*parts: tuple[int, str]) -> str:
+    """A laid-out line: each text starting at its character position (figures: ending at it
+    when given as a negative position)."""
+    line: list[str] = []
+    for pos, text in parts:
+        start = -pos - len(text) if pos < 0 else pos
+        line.extend(" " * (start - len(line)))
+        line[start:start + len(text)] = text
+    return "".join(line).rstrip()
+
+
+def _salary_rows() -> list[str]:
+    figures = [("〇〇委員", ["5", "0", "46,944", "21,595", "68,539", "11,341", "79,880"]),
+               ("議  員", ["1,032", "205,923", "0", "94,724", "300,647", "54,747", "355,394"]),
+               ("計", ["1,037", "205,923", "46,944", "116,319", "369,186", "66,088", "435,274"])]
+    edges = [30, 39, 48, 57, 66, 76, 85]
+    return [_place((16, label), *[(-e, f) for e, f in zip(edges, cells)]) for label, cells in figures]
+
+
+def test_squeezed_header_words_go_to_the_columns_they_stand_over_and_a_group_heads_its_leaves():
+    """A 給与費明細書 header as pdftotext writes it: the group label 給 与 費 letter-spaced over the
+    middle of its columns; its leaves set one space apart and pushed left of their columns
+    (wide characters written one per character cell); 共済費 / 合計 headed from the middle of the
+    header, so in no group; 備考 right of every figure heads no column; 人 is the unit of 職員数."""
+    header = [
+        _place((44, "給       与       費"), (95, "(単位 千円)")),
+        _place((23, "職員数")),
+        _place((14, "区  分"), (72, "共済費 合  計"), (94, "備  考")),
+        _place((28, "人 報  酬 給  料 期末手当"), (62, "計")),
+    ]
+    doc = doc_of(header + _salary_rows(), layout="text")
+    (table,) = read_tables(doc)
+    assert [c.label for c in table.columns] == [
+        "職員数", "給与費/報酬", "給与費/給料", "給与費/期末手当", "給与費/計", "共済費", "合計"]
+    assert table.columns[0].unit == "人" and table.columns[1].unit == "千円"
+    assert statuses(extract(doc)).get("mismatch", 0) == 0
+
+
+def test_two_words_one_space_apart_head_two_columns_and_a_number_opens_a_word():
+    """`５ 年 度 末 ６ 年 度 末` and `現  在  高 現在高見込額`: two columns' words written one
+    space apart are two words (not one over both columns, leaving the next one empty)."""
+    lines = [
+        "          地方債の現在高の見込に関する調書",
+        "                                (単位 千円)",
+        "                     ５ 年 度 末 ６ 年 度 末",
+        "          区  分",
+        "                     現  在  高 現在高見込額",
+        _place((10, "〇〇債"), (-32, "69,239,827"), (-46, "73,927,643")),
+        _place((10, "△△債"), (-32, "3,167,511"), (-46, "3,152,728")),
+        _place((10, "計"), (-32, "72,407,338"), (-46, "77,080,371")),
+    ]
+    (table,) = read_tables(doc_of(lines, layout="text"))
+    assert [c.label for c in table.columns] == ["5年度末/現在高", "6年度末/現在高見込額"]
+
+
+def test_a_tightly_set_word_joins_no_letters_further_away():
+    """`予    算    額` and `構 成 比` are two words over two columns (the letters of a word set
+    one space apart do not join letters seven spaces away)."""
+    lines = [
+        "   市税の見積",
+        "                                    (単位 千円、%)",
+        "   区  分      予    算    額       構 成 比",
+        _place((3, "〇〇税"), (-30, "6,538,777"), (-40, "25.6")),
+        _place((3, "△△税"), (-30, "19,001,223"), (-40, "74.4")),
+        _place((3, "計"), (-30, "25,540,000"), (-40, "100.0")),
+    ]
+    (table,) = read_tables(doc_of(lines, layout="text"))
+    assert [c.label for c in table.columns] == ["予算額", "構成比"]
