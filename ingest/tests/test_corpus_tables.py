@@ -232,3 +232,27 @@ def test_bond_projections_by_purpose_reach_fct_bond_balances(corpus_warehouse):
     assert len(rows) == 16 and {r[5] for r in rows} == {"projected"}
     assert ("計", 79_276_294_000, 5_353_100_000, 6_838_978_000, 77_790_416_000, "projected") in rows
     assert all(r[4] == r[1] + r[2] - r[3] for r in rows)
+
+
+def test_special_staff_salary_lines_reach_fct_salary_costs(corpus_warehouse):
+    """給与費明細書 特別職 (lines 1–30): 本年度 計 合計 758,669 = 135,896 + 355,394 + 267,379 千円,
+    each column bound by its header (報酬, 給料, 期末手当, その他手当, 計, 共済費, 合計), 職員数 in 人."""
+    con = duckdb.connect(str(corpus_warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select period, category_name, is_total, staff_count, remuneration_yen, salary_yen, "
+            "salary_cost_subtotal_yen, mutual_aid_cost_yen, total_cost_yen, source_line "
+            "from marts.fct_salary_costs where document_id = 'fuji-2025-fuzoku' "
+            "and staff_class = '特別職' order by source_line").fetchall()
+    finally:
+        con.close()
+    current = {r[1]: r for r in rows if r[0] == "current"}
+    assert set(current) == {"市長等", "議員", "その他", "計"}
+    total = current["計"]
+    assert total[2] and total[9] == 15
+    assert total[8] == 758_669_000 == sum(current[k][8] for k in ("市長等", "議員", "その他"))
+    assert total[3] == 4861 and total[4] == 473_302_000 and total[6] == 692_581_000
+    assert total[6] + total[7] == total[8]
+    previous = {r[1]: r for r in rows if r[0] == "previous"}
+    assert previous["計"][8] == 616_912_000
+    assert len([r for r in rows if r[0] == "change"]) == 4

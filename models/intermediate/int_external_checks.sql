@@ -8,13 +8,24 @@
     - fund_balance / <fund_category>: the year-end balance of the funds of that category;
     - local_allocation_tax / <item>: the printed 地方交付税 item.
     The outside figure is the reported value, the warehouse's the computed one; a 決算カード
-    prints 千円, so the tolerance is half a 千円. No document stating it: `unverifiable`.
+    prints 千円, so the tolerance is half a 千円. No document stating it: `unverifiable`; a
+    municipality without a document in the warehouse: no check.
 -#}
 with
 
+documents as (
+
+    select * from {{ ref('stg_ingest__documents') }}
+
+),
+
+-- figures of municipalities the warehouse holds a document of (another city's figure is no
+-- check of this warehouse)
 external_figures as (
 
-    select * from {{ ref('ref_external_figures') }}
+    select *
+    from {{ ref('ref_external_figures') }}
+    where municipality_code in (select d.municipality_code from documents as d)
 
 ),
 

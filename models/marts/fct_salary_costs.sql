@@ -4,7 +4,8 @@
     read by the measure its header names (int_table_column_concepts: 職員数, 報酬, 給料, 職員手当等,
     期末手当, その他手当, 計, 共済費, 合計). The row path gives the period the line is for (本年度
     / 前年度 / 比較, printed as a stacked group label or as the line's own label) and the 区分
-    (長等, 議員, その他 …). What the table does not print is NULL.
+    (長等, 議員, その他 …). The class (特別職 / 一般職) is the one the title names, else 特別職
+    for a table listing 議員 (the national form's 特別職 table). What is not printed is NULL.
 -#}
 with
 
@@ -49,6 +50,17 @@ lines as (
 
 ),
 
+-- the national form's 特別職 table lists 長等 / 議員 / その他: a table with a 議員 line is one
+special_tables as (
+
+    select distinct
+        lines.document_id,
+        lines.table_id
+    from lines
+    where regexp_replace(lines.row_path, '^.*/', '') = '議員'
+
+),
+
 labelled as (
 
     select
@@ -62,8 +74,13 @@ labelled as (
         case
             when instr(lines.table_title, '特別職') > 0 then '特別職'
             when instr(lines.table_title, '一般職') > 0 then '一般職'
+            when special_tables.table_id is not null then '特別職'
         end as staff_class
     from lines
+    left join special_tables
+        on
+            lines.document_id = special_tables.document_id
+            and lines.table_id = special_tables.table_id
 
 )
 
