@@ -54,6 +54,9 @@ class Document:
     # Pages of the PDF that are scans with an OCR text layer: figures read there may be misread
     # (a failing identity over them is `unverifiable`, not a mismatch: ingest/tables/land.py).
     ocr_pages: frozenset[int] = frozenset()
+    # Figures of those pages read with misread glyphs mended (`l,085,094` → 1,085,094): line →
+    # {reading: printed text}, so a cell keeps what was printed beside the value it was read as.
+    ocr_readings: dict[int, dict[str, str]] = field(default_factory=dict)
     _by_id: dict[str, Section] = field(default_factory=dict, init=False, repr=False, compare=False)
     _derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from ingest.decode import decode_bytes
 from ingest.document import Document, Line
 from ingest.errors import IngestError
-from ingest.normalize import normalize_lines_laid_out
+from ingest.normalize import normalize_lines_laid_out, read_ocr_figures
 from ingest.pdf_reader import MAX_PDF_BYTES, is_pdf, line_pages, page_rows, read_pdf
 from ingest.segment import segment
 from ingest.stated_year import mismatch_message, stated_year
@@ -21,6 +21,25 @@ from ingest.stated_year import mismatch_message, stated_year
 # limit (`pdf_reader.MAX_PDF_BYTES`): its bytes are only hashed and piped to poppler.
 MAX_DOCUMENT_BYTES = 16 * 2**20
 
+
+
+def _read_ocr_figures(lines: list[Line], laid_out: list[str], pages: list[int],
+                      ocr: frozenset[int]) -> tuple[list[Line], list[str], dict[int, dict[str, str]]]:
+    """The lines of the OCR pages with their misread figures read as digits (the normalized
+    line and the laid-out one alike, the laid-out reading in the printed width), and the
+    readings made per line: see `normalize.read_ocr_figures`."""
+    readings: dict[int, dict[str, str]] = {}
+    lines, laid_out = list(lines), list(laid_out)
+    for i, line in enumerate(lines):
+        if i >= len(pages) or pages[i] not in ocr:
+            continue
+        text, made = read_ocr_figures(line.text)
+        if not made:
+            continue
+        lines[i] = Line(line.no, text)
+        laid_out[i], _ = read_ocr_figures(laid_out[i], keep_width=True)
+        readings[line.no] = dict(made)
+    return lines, laid_out, readings
 
 def _read(path: Path) -> bytes:
     """The file's bytes, within the limit of its kind (a PDF's is larger: see pdf_reader)."""
@@ -78,9 +97,14 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
     lines, laid_out = normalize_lines_laid_out(text)
     if not any(line.text for line in lines):
         raise IngestError(str(path), "empty document (no text)")
+    ocr = frozenset(page.page for page in pdf.pages if page.scanned and page.has_text_layer) \
+        if used == "pdf" else frozenset()
+    readings: dict[int, dict[str, str]] = {}
     if used == "pdf":
         pages = line_pages(text)
         pdf_pages = page_rows(pdf, document_id, pages)
+        if ocr:
+            lines, laid_out, readings = _read_ocr_figures(lines, laid_out, pages, ocr)
     stated = stated_year(lines, fiscal_year)
     if stated is not None and stated.fiscal_year != fiscal_year:
         raise IngestError(str(path), mismatch_message(stated, fiscal_year), stated.line)
@@ -89,10 +113,8 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
                               ocr_layout=layout == "markdown_tsv")
     # (the laid-out lines are `layout_line` of each raw line: the text has no `\r` left, and
     # the NFKC of the whole text split at `\n` is each line's NFKC, see normalize_lines_laid_out)
-    ocr = frozenset(page.page for page in pdf.pages if page.scanned and page.has_text_layer) \
-        if used == "pdf" else frozenset()
     doc = Document(document_id, municipality_code, fiscal_year, layout, lines, sections, owner,
-                   laid_out, pages, ocr)
+                   laid_out, pages, ocr, readings)
     doc_row = {
         "document_id": document_id, "municipality_code": municipality_code,
         "fiscal_year": fiscal_year, "title": title, "sha256": hashlib.sha256(data).hexdigest(),

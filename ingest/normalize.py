@@ -69,6 +69,40 @@ def _apply_rules(text: str) -> str:
     return text.strip(" ")
 
 
+# A figure of a scanned page's OCR text layer with misread glyphs in its digit groups: `l` / `I`
+# for 1, `O` / `o` for 0, an empty `()` for a 0 (after NFKC `（）` and `，` are ASCII), a space
+# after a group's comma (`l,085,094`, `69,086, ()0()`, `43(),()92`, `lO1,471`). Only a token
+# shaped as thousands groups is read this way, and only when it holds at least three real
+# digits, so words and list markers (`l 社会福祉費`) are left alone.
+_OCR_SYMBOL = r"(?:\d|[lIOo]|\(\))"
+_OCR_FIGURE = re.compile(rf"(?<![\w(),.]){_OCR_SYMBOL}{{1,3}}(?:, ?{_OCR_SYMBOL}{{3}})+(?![\w(),])")
+_OCR_GLYPHS = str.maketrans({"l": "1", "I": "1", "O": "0", "o": "0"})
+
+
+def read_ocr_figures(text: str, keep_width: bool = False) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The line of a scanned page's OCR text with its misread figures read as digits, and the
+    readings made (reading, printed text). `keep_width` right-aligns each reading in the width
+    of what was printed, so that column-aligned text keeps every figure's right edge.
+
+    Only the OCR pages of a PDF go through this (`load.py`); the printed text is kept with each
+    reading, and the table's identities then decide whether the reading holds (a failing one
+    over OCR text is `unverifiable`, never a mismatch).
+    """
+    if not any(ch in text for ch in "lIOo()") or "," not in text:
+        return text, ()
+    readings: list[tuple[str, str]] = []
+
+    def read(match: re.Match) -> str:
+        printed = match.group(0)
+        reading = printed.replace("()", "0").replace(" ", "").translate(_OCR_GLYPHS)
+        if reading == printed.replace(" ", "") or sum(ch.isdigit() for ch in printed) < 3:
+            return printed
+        readings.append((reading, printed))
+        return reading.rjust(len(printed)) if keep_width else reading
+
+    return _OCR_FIGURE.sub(read, text), tuple(readings)
+
+
 def normalize_lines(raw_text: str) -> list[Line]:
     """Split decoded text into `Line`s (1-based line number, normalized text), keeping every line.
 

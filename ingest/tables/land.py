@@ -189,16 +189,22 @@ def extract(doc: Document) -> Extraction:
                 unit = col_units[c]
                 ok = id(cell) not in guessed
                 is_checked = id(cell) in checked
+                printed, note = cell.text, "" if ok else "placed under a column by order: the text flow gives no positions"
+                misread = doc.ocr_readings.get(cell.line)
+                if misread and cell.text in misread:
+                    printed = misread[cell.text]
+                    note = "; ".join(filter(None, [note, f"OCR text {printed!r} read as {cell.text} "
+                                                         "(misread glyphs in a figure; its identities decide)"]))
                 rows_out.append({
                     "document_id": doc.document_id, "source_line": cell.line,
                     "source_page": doc.pages[cell.line - 1] if doc.pages else None,
                     "table_id": table.table_id, "table_title": table.title,
                     "row_no": r + 1, "col_no": c + 1, "row_path": row_path,
-                    "column_path": col_labels[c], "printed_text": cell.text,
+                    "column_path": col_labels[c], "printed_text": printed,
                     "value": float(cell.value), "unit": unit, "value_yen": _yen(cell.value, unit),
                     "is_total": row.is_total, "concept": None, "checked": is_checked,
                     "status": "ok" if ok else "unresolved",
-                    "note": "" if ok else "placed under a column by order: the text flow gives no positions",
+                    "note": note,
                     "_value_lines": (cell.line,) if is_checked else (),
                 })
             # cells beyond the table's width (a row wider than its table) are not dropped

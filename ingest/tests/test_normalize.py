@@ -103,3 +103,24 @@ def test_the_format_character_class_is_every_cf_character():
     every = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
     assert _FORMAT_CHARS.sub("", every) == ""
     assert _FORMAT_CHARS.sub("", "予算\t1,234 -5 (千円)\u3000") == "予算\t1,234 -5 (千円)\u3000"
+
+
+def test_ocr_figures_are_read_with_their_misread_glyphs_mended():
+    from ingest.normalize import read_ocr_figures
+    cases = {
+        "2国庫補助金 l,085,094 19,825,300": "2国庫補助金 1,085,094 19,825,300",
+        "歳入計 69,086, ()0() 19,825,300": "歳入計 69,086,000 19,825,300",
+        "社会福祉費 9,464,501 64, ()46": "社会福祉費 9,464,501 64,046",
+        "諸収入 383,812 43(),()92": "諸収入 383,812 430,092",
+        "予備費 100,000 lO1,471": "予備費 100,000 101,471",
+    }
+    for printed, read in cases.items():
+        text, readings = read_ocr_figures(printed)
+        assert text == read
+        assert readings and all(r.replace(",", "").isdigit() and p != r for r, p in readings)
+    # right edges kept in laid-out text: each reading ends where the printed figure ended
+    laid, _ = read_ocr_figures("計    69,086, ()0()   19,825,300", keep_width=True)
+    assert laid == "計       69,086,000   19,825,300"
+    # words, list markers, numbering and clean figures are not figures to mend
+    for text in ["l 社会福祉費 9,464,501", "(1),(2) の項", "Iol,abc", "1,234 5,678", "Office lOO"]:
+        assert read_ocr_figures(text) == (text, ())

@@ -297,3 +297,29 @@ def test_a_two_up_sheet_splits_into_its_book_pages_and_both_tables_check(tmp_pat
           and float(c["reported_value"]) == float(c["computed_value"])}
     assert ok >= {6_578_777.0, 6_410_900.0, 150_000.0, 3_248_679.0}
     assert {c["source_page"] for c in tables["raw_table_cells"]} == {1}
+
+
+def test_misread_ocr_figures_are_read_and_their_total_decides():
+    """On a scanned page's OCR text `l,085,094` is 1,085,094 and `()` a 0, in figures only: the
+    cell keeps what was printed, and the column total then confirms the reading (an ok check)."""
+    from ingest.document import Document, Line
+    from ingest.load import _read_ocr_figures
+    from ingest.tables.cells import layout_line
+    from ingest.tables.land import extract
+    texts = ["(単位 千円)", "  国庫補助金    l,085,094   1,000", "  都補助金     2,000,0()0   2,000",
+             "  その他        1,()00      500", "  計        3,086,094   3,500"]
+    lines = [Line(i + 1, t) for i, t in enumerate(texts)]
+    laid = [layout_line(t) for t in texts]
+    lines, laid, readings = _read_ocr_figures(lines, laid, [1] * len(texts), frozenset({1}))
+    doc = Document("t", "132101", 2025, "pdf_flow", lines, laid_out=laid, pages=[1] * len(texts),
+                   ocr_pages=frozenset({1}), ocr_readings=readings)
+    ex = extract(doc)
+    total = [c for c in ex.checks if c["reported_value"] == 3_086_094.0][0]
+    assert total["computed_value"] == 3_086_094.0  # 1,085,094 + 2,000,000 + 1,000 holds
+    cells = {r["printed_text"]: r for r in ex.rows["raw_table_cells"]}
+    assert cells["l,085,094"]["value"] == 1_085_094.0 and "OCR text" in cells["l,085,094"]["note"]
+    assert cells["2,000,0()0"]["value"] == 2_000_000.0 and cells["1,()00"]["value"] == 1_000.0
+    # the same text on a born-digital page is not mended: its figures stay text
+    plain = Document("t", "132101", 2025, "pdf_flow", [Line(i + 1, t) for i, t in enumerate(texts)],
+                     laid_out=[layout_line(t) for t in texts], pages=[1] * len(texts))
+    assert not any(r["printed_text"] == "l,085,094" for r in extract(plain).rows["raw_table_cells"])
