@@ -100,3 +100,80 @@ def test_planted_previous_year_figure_is_flagged(tmp_path):
     assert (reported, computed) == (3_051_857_000, 3_051_856_000)
     assert document_id == "numazu-2027-kanbetsu"
     assert "numazu-2026-kanbetsu" in note
+
+
+FUJI = "fuji_r7_yosansho_fuzoku.txt"
+
+
+def next_year_bond_table(text: str, revised: dict[str, int]) -> str:
+    """The next year's 地方債現在高見込調書 made from this year's (its page alone, real rows):
+    each row's 前年度末 is this year's 当該年度末見込 plus the revision of `revised` (千円, by
+    the label printed under the row, and the same added to the parents it sums into: 普通債 and
+    計), flows as this year's, 当該年度末 rolled forward; 前々年度末 is this year's 前年度末見込.
+    The headers name the next years (５/６/７年度 → ６/７/８年度)."""
+    lines = text.split("\n")
+    start = next(i for i, t in enumerate(lines) if "地方債の" in t)
+    end = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("- 605"))
+    page = lines[start:end + 1]
+    out = []
+    for i, line in enumerate(page):
+        figures = [m for m in FIGURE.finditer(line) if m.start() > 30]
+        if len(figures) == 5:
+            # a numbered purpose `(n)` has its name on the line under its figures, a group and
+            # the 計 on the line above them
+            numbered = re.search(r"\(\d+\)", line[: figures[0].start()])
+            label = re.sub(r"\s+", "", page[i + 1] if numbered else page[i - 1])
+            before, opening, borrowed, repaid, closing = (int(m.group().replace(",", "")) for m in figures)
+            delta = sum(v for k, v in revised.items() if k in label)
+            if any(k in label for k in ("普通債", "計")) and not any(k in label for k in revised):
+                delta = sum(revised.values())
+            new_opening = closing + delta
+            values = [opening, new_opening, borrowed, repaid, new_opening + borrowed - repaid]
+            for m, v in reversed(list(zip(figures, values))):
+                line = _put(line, m.start(), m.end(), f"{v:,}")
+        out.append(line)
+    page_text = "\n".join(out)
+    for a, b in (("７", "８"), ("６", "７"), ("５", "６")):
+        page_text = page_text.replace(f"{a} 年 度", f"{b} 年 度").replace(f"{a}年度", f"{b}年度")
+    return page_text.replace("7年度", "8年度")
+
+
+def test_a_revised_projection_is_a_comparison_not_an_error(tmp_path):
+    """This year's book projects the 地方債 at this year's end; next year's book states the same
+    date's balance again as its 前年度末 (still a 見込). Where the later book revised it (総務
+    +1,000 千円) the pair is `expected_mismatch` saying the projection was revised; where it held,
+    `ok`; never a `mismatch`."""
+    text = (CORPUS / FUJI).read_text(encoding="utf-8")
+    later = "fuji_r8_bonds_made_from_r7.txt"
+    rows = [
+        {"document_id": "fuji-2025-fuzoku", "path": FUJI, "municipality_code": "222101",
+         "fiscal_year": "2025", "title": "富士市 令和7年度 一般会計予算書 附属資料", "encoding": ""},
+        {"document_id": "fuji-2026-bonds", "path": later, "municipality_code": "222101",
+         "fiscal_year": "2026", "title": "富士市 令和8年度 一般会計予算書 附属資料 (地方債)", "encoding": ""},
+    ]
+    (tmp_path / "project").mkdir()
+    proc = build_corpus(tmp_path / "project", rows,
+                        made={later: next_year_bond_table(text, revised={"総務": 1000})})
+    warehouse = tmp_path / "project" / "warehouse.duckdb"
+    assert warehouse.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select subject, group_label, status, reported_value, computed_value, note "
+            "from marts.rpt_reconciliation where subject like 'cross_document.bond%' "
+            "order by subject, group_label").fetchall()
+        own = con.execute("select status, count(*) from marts.rpt_reconciliation "
+                          "where document_id = 'fuji-2026-bonds' and subject not like 'cross%' "
+                          "group by status").fetchall()
+    finally:
+        con.close()
+    assert dict(own).get("mismatch", 0) == 0, own  # the made book's own identities hold
+    by_label = {(r[0], r[1]): r for r in rows}
+    assert not [r for r in rows if r[2] == "mismatch"], rows
+    total = by_label[("cross_document.bond_balance", " @ FY2025")]
+    assert total[2] == "expected_mismatch" and "projection" in total[5]
+    assert (total[3], total[4]) == (77_791_416_000, 77_790_416_000)
+    revised = by_label[("cross_document.bond_purpose_balance", "/総務 @ FY2025")]
+    assert revised[2] == "expected_mismatch"
+    held = by_label[("cross_document.bond_purpose_balance", "/民生 @ FY2025")]
+    assert held[2] == "ok" and held[3] == held[4] == 1_673_864_000
