@@ -55,7 +55,7 @@ bond_lines as (
         source_line,
         coalesce(account_name, '') as account_key,
         breakdown,
-        coalesce(purpose_name, lender_name) as line_name,
+        coalesce(conformed_purpose_name, lender_name) as line_name,
         opening_balance_yen,
         closing_balance_yen,
         basis,

@@ -56,6 +56,12 @@ account_names as (
 
     select * from {{ ref('int_account_names') }}
 
+),
+
+purpose_names as (
+
+    select * from {{ ref('ref_bond_purpose_names') }}
+
 )
 
 select
@@ -68,6 +74,7 @@ select
     account_names.printed_account_name,
     combined.breakdown,
     combined.purpose_name,
+    coalesce(purpose_names.conformed_purpose_name, combined.purpose_name) as conformed_purpose_name,
     combined.lender_name,
     combined.opening_balance_yen,
     combined.borrowed_yen,
@@ -79,3 +86,5 @@ select
 from combined
 left join account_names
     on combined.account_name = account_names.printed_account_name
+left join purpose_names
+    on combined.purpose_name = purpose_names.printed_name
