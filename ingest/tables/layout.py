@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from statistics import median
@@ -517,7 +518,30 @@ def place_by_position(cells: list, columns: list[Column], label_end: int = 0) ->
         for col, cell in zip(allowed, sub):
             placed[col.index] = cell
         return placed
-    # order-preserving assignment minimising the distance of right edges (small DP)
+    n = len(cells)
+    if width > _WIDE_TABLE and width > 4 * n:
+        # a table far wider than the row (a line of thousands of figures made it so): only
+        # the columns near each cell's edge can take it, and the DP runs over those alone
+        ends = [c.end for c in columns]
+        near = sorted({k for cell in cells
+                       for p in (bisect_left(ends, cell.end),)
+                       for k in range(max(0, p - n - 1), min(width, p + n + 1))})
+        if len(near) >= n:
+            placed = [None] * width
+            for k, cell in zip(near, _place_in_order(cells, [columns[k] for k in near])):
+                placed[k] = cell
+            return placed
+    return _place_in_order(cells, columns)
+
+
+# wider than any printed table (MAX_COLUMNS caps those): a row placed in it searches near edges
+_WIDE_TABLE = 64
+
+
+def _place_in_order(cells: list, columns: list[Column]) -> list:
+    """The order-preserving assignment of `cells` to `columns` minimising the distance of
+    right edges (a small DP): the placed list, one slot per column."""
+    width = len(columns)
     n = len(cells)
     inf = float("inf")
     cost = [[inf] * (width + 1) for _ in range(n + 1)]
