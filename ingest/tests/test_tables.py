@@ -463,3 +463,31 @@ def test_a_tightly_set_word_joins_no_letters_further_away():
     ]
     (table,) = read_tables(doc_of(lines, layout="text"))
     assert [c.label for c in table.columns] == ["予算額", "構成比"]
+
+
+def test_shares_in_a_table_of_groups_are_of_their_own_groups_total():
+    """Two groups each closed by a 計 whose 構成比 prints 100: a row's share is of its group's
+    total, not of the last total of the table (a planted share fails against its own group)."""
+    rows = ["  区 分   職員数  構成比  職員数  構成比",
+            "  1級      20    40.0   10   20.0", "  2級      20    40.0   20   40.0",
+            "  3級      10    20.0   20   40.0", "  計       50   100.0   50  100.0",
+            "  1級      10    25.0   10   20.0", "  2級      20    50.0   30   60.0",
+            "  3級      10    25.0   10   20.0", "  計       40   100.0   50  100.0"]
+    ex = extract(doc_of(rows))
+    ratios = [c for c in ex.checks if c["subject"] == "table:ratio"]
+    assert ratios and statuses(ex) == {"ok": len(ex.checks)}, ex.checks
+    bad = extract(doc_of(rows[:1] + ["  1級      20    30.0   10   20.0"] + rows[2:]))
+    assert statuses(bad).get("mismatch", 0) >= 1  # 20 of its group's 50 is 40.0, not 30.0
+
+
+def test_an_item_of_a_breakdown_of_changes_is_no_comparison_row():
+    """`その他の増減分` ends in 増減分: an item under a breakdown of 増減, not a row comparing the
+    two above it (本年度 − 前年度); a row labelled 比較 is one."""
+    items = ["(単位 千円)",
+             "  本年度     1,000    500", "  前年度       800    450",
+             "  その他の増減分   70     20"]
+    ex = extract(doc_of(items))
+    assert not [c for c in ex.checks if c["subject"] == "table:compared_rows"]
+    compared = extract(doc_of(items[:3] + ["  比 較        200     50"]))
+    assert [c for c in compared.checks if c["subject"] == "table:compared_rows"]
+    assert statuses(compared) == {"ok": len(compared.checks)}
