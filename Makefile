@@ -30,14 +30,14 @@ build: setup
 test: setup unit lint
 	+@$(PY) -m ingest.cli build --force
 	+@bash scripts/spark_build.sh
-	+@$(PY) -m ingest.spark_compare
+	+@$(PY) -m ingest.warehouse.spark_compare
 	+@$(PY) -m pytest -q -m warehouse -n 2 --dist loadfile
 
 ## make build-spark: the same warehouse built and tested on Spark (dbt target `spark`), every
 ## mart compared with the DuckDB build.
 build-spark: build
 	+@bash scripts/spark_build.sh
-	+@$(PY) -m ingest.spark_compare
+	+@$(PY) -m ingest.warehouse.spark_compare
 
 ## make bi: Apache Superset over the published warehouse, dashboards of bi/dashboards, on
 ## 127.0.0.1 (its own .venv-bi; not part of build or test). make bi-stop stops it.

@@ -188,7 +188,7 @@ def engine_on_text(text_path: Path, row: dict) -> dict:
     sys.path.insert(0, str(ROOT))
     from collections import Counter
 
-    from ingest.manifest import ManifestEntry
+    from ingest.reading.manifest import ManifestEntry
     from ingest.pipeline import document_tables
 
     entry = ManifestEntry(2, row["document_id"], text_path.name, text_path, row["municipality_code"],
@@ -266,7 +266,7 @@ def chosen_reader() -> dict:
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         sys.path.insert(0, str(ROOT))
-        from ingest.pdf_reader import read_pdf
+        from ingest.reading.pdf_reader import read_pdf
 
         for row in corpus_rows():
             pdf = CORPUS / row["path"]
@@ -278,7 +278,7 @@ def chosen_reader() -> dict:
                            split_sheets=sum(p.book_pages == 2 for p in doc.pages),
                            page_labels=sum(bool(p.page_label) for p in doc.pages))
             out[row["document_id"]] = reading
-            print(f"{row['document_id']:<24} ingest.pdf_reader   figures {reading['figures']:>6} "
+            print(f"{row['document_id']:<24} ingest.reading.pdf_reader   figures {reading['figures']:>6} "
                   f"landed {reading['landed_share']:.1%} checked {reading['checked_share']:.1%} "
                   f"{reading['checks']} {reading['hand_checked']}", flush=True)
     return out

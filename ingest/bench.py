@@ -8,7 +8,7 @@ What it does (everything under `benchmarks/work/`, which is gitignored):
 1. Corpus: N re-dressed copies of the shipped documents, alternating the two, each under its
    own fictional municipality code (`9NNNN` + check digit: prefecture codes stop at 47, so no
    real municipality is hit) and the original's fiscal year (the build refuses a manifest
-   year that the document's own text contradicts, `ingest/stated_year.py`). The bytes are
+   year that the document's own text contradicts, `ingest/reading/stated_year.py`). The bytes are
    unchanged, so every printed identity still holds.
 2. Floor: the same files read, decoded, NFKC-normalized and number-tokenized
    (`numbers.numeric_tokens`) by a bare loop, in 1 process (best of 3) before and after each
@@ -66,7 +66,7 @@ def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
 
 def fictional_code(i: int) -> str:
     """6-digit code with a valid check digit; `9NNNN` is no real prefecture (01–47)."""
-    from ingest.manifest import check_digit
+    from ingest.reading.manifest import check_digit
 
     if not 0 <= i <= 9999:
         raise ValueError("at most 10000 bench documents")
@@ -76,7 +76,7 @@ def fictional_code(i: int) -> str:
 
 def build_corpus(n: int, corpus_dir: Path) -> tuple[Path, list[dict]]:
     """Write N copies and their manifest; returns (manifest path, fictional municipalities)."""
-    from ingest.manifest import COLUMNS
+    from ingest.reading.manifest import COLUMNS
 
     originals = _read_csv(SHIPPED_MANIFEST)
     real_codes = {o["municipality_code"] for o in originals}
@@ -125,7 +125,7 @@ def manifest_paths(manifest: Path) -> list[Path]:
 # ----------------------------------------------------------------------------- floor
 
 def _floor_one(path: str) -> int:
-    from ingest.numbers import numeric_tokens
+    from ingest.reading.numbers import numeric_tokens
 
     text = unicodedata.normalize("NFKC", Path(path).read_bytes().decode("utf-8"))
     return sum(len(numeric_tokens(line)) for line in text.split("\n"))
@@ -196,7 +196,7 @@ def per_document_ms(manifest: Path, n: int, clear_caches: bool) -> float:
     `clear_caches` every cache is emptied before each document: what a document costs when
     none of its lines was seen before (the honest upper bound for a real, varied corpus).
     """
-    from ingest.manifest import read_manifest
+    from ingest.reading.manifest import read_manifest
     from ingest.pipeline import _payload, document_tables
 
     entries = read_manifest(manifest)[:n]
@@ -287,7 +287,7 @@ def mart_rows(db_path: Path) -> dict[str, int]:
 
 def unresolved_rows(seeds: Path) -> dict[str, int]:
     """Rows landed `unresolved` per fact seed (the fiscal-year shift shows up here)."""
-    from ingest import schema
+    from ingest.warehouse import schema
 
     out = {}
     for name in schema.FACT_SEEDS:

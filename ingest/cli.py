@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     _safe_streams()
 
     if args.command == "build":
-        from ingest.build import ROOT, build
+        from ingest.warehouse.build import ROOT, build
 
         if args.jobs < 1:
             parser.error("--jobs must be at least 1")
@@ -61,16 +61,16 @@ def main(argv: list[str] | None = None) -> int:
         return build(jobs=args.jobs, root=root, force=args.force,
                      require_coverage=args.require_coverage)
     if args.command == "query":
-        from ingest.query import run_query
+        from ingest.warehouse.query import run_query
 
         return run_query(args.sql, "csv" if args.csv else "json" if args.json else "table")
     if args.command == "summary":
-        from ingest.build import warehouse_path
-        from ingest.summary import print_summary
+        from ingest.warehouse.build import warehouse_path
+        from ingest.warehouse.summary import print_summary
 
         return print_summary(warehouse_path(), None, None, None)
     if args.command == "docs":
-        from ingest.build import build_docs, warehouse_path
+        from ingest.warehouse.build import build_docs, warehouse_path
 
         page = build_docs(warehouse_path())
         print(f"docs: {page}" if page else "docs: failed (see build/logs/dbt.log)")

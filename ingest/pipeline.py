@@ -15,14 +15,14 @@ from itertools import groupby
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ingest import schema
-from ingest.document import Document, Extraction
+from ingest.warehouse import schema
+from ingest.reading.document import Document, Extraction
 from ingest.errors import IngestError
 from ingest.extract import extractors
-from ingest.load import load_document
-from ingest.manifest import ManifestEntry, read_manifest
-from ingest.numbers import figure_tokens
-from ingest.seeds import csv_text, write_seeds
+from ingest.reading.load import load_document
+from ingest.reading.manifest import ManifestEntry, read_manifest
+from ingest.reading.numbers import figure_tokens
+from ingest.warehouse.seeds import csv_text, write_seeds
 
 CACHE_VERSION = "2"
 ACK_FILE = "acknowledged_mismatches.csv"

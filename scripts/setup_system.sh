@@ -2,7 +2,7 @@
 # System packages: headless Chromium and a Japanese font (the report's browser test),
 # Debian's Python 3.11 with venv (the project's interpreter, see scripts/setup.sh), and
 # poppler-utils with poppler-data (pdftotext / pdfinfo read PDF documents, see
-# ingest/pdf_reader.py; poppler-data holds the Adobe-Japan1 maps without which the text of
+# ingest/reading/pdf_reader.py; poppler-data holds the Adobe-Japan1 maps without which the text of
 # Japanese PDFs whose fonts carry no ToUnicode map, such as the 小平市 scan's OCR layer, is lost).
 # Idempotent: does nothing when all of them are present.
 set -euo pipefail

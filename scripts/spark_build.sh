@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the warehouse a second time on Spark (dbt target `spark`: dbt-spark's session method,
 # pyspark in local mode) from the same seeds, run every dbt test there, and export each mart
-# to build/spark/marts/<mart>.parquet for ingest/spark_compare.py.
+# to build/spark/marts/<mart>.parquet for ingest/warehouse/spark_compare.py.
 # Needs seeds/raw_*.csv, which `make build` writes. Everything Spark writes (warehouse files,
 # Derby metastore, derby.log, dbt's target/ and logs/) stays under build/spark/.
 set -euo pipefail

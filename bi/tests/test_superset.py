@@ -19,7 +19,7 @@ from bi.instance import DASHBOARD_SLUG
 from bi.tests import expect
 from bi.tests.conftest import ARTIFACTS, ROOT, Running
 from bi.tests.netguard import NetGuard
-from ingest import publish
+from ingest.warehouse import publish
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's own services (component updates, network time, Google sign-in, …) call Google

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Callable
 
-from ingest.document import Document, Extraction
+from ingest.reading.document import Document, Extraction
 
 # Module names under ingest.extract; each defines `extract(doc: Document) -> Extraction`.
 EXTRACTOR_MODULES: list[str] = [

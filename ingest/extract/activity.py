@@ -26,14 +26,14 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from ingest.document import Document, Extraction, Section
+from ingest.reading.document import Document, Extraction, Section
 from ingest.extract.activity_prose import Figure, find_figures, has_figures
 from ingest.extract.activity_tables import (
     Table, TCell, is_total_label, label_unit, read_flow_tables, read_month_tables,
     read_tab_tables, statement_units,
 )
-from ingest.normalize import normalize_name
-from ingest.segment import LEVELS, classify
+from ingest.reading.normalize import normalize_name
+from ingest.reading.segment import LEVELS, classify
 
 SEED = "raw_activity_metrics"
 

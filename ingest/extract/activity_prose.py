@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from ingest.normalize import normalize_name
-from ingest.numbers import NUMBER_PATTERN, parse_number
+from ingest.reading.normalize import normalize_name
+from ingest.reading.numbers import NUMBER_PATTERN, parse_number
 
 # Counter words that make a number a figure. Longest first so `千円` wins over `円`.
 UNITS = ["ページビュー", "か所", "ヶ所", "箇所", "団体", "世帯", "施設", "作品", "チーム", "取組",

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from ingest.document import Document
+from ingest.reading.document import Document
 from ingest.extract.activity_prose import TOTAL_WORDS, UNITS, find_figures, has_figures
-from ingest.normalize import normalize_name
-from ingest.numbers import NUMBER_PATTERN, parse_number, unit_statement
-from ingest.segment import classify
+from ingest.reading.normalize import normalize_name
+from ingest.reading.numbers import NUMBER_PATTERN, parse_number, unit_statement
+from ingest.reading.segment import classify
 
 FISCAL_MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 _MONTH_TOKEN = re.compile(r"^(\d{1,2})月?$")

@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from ingest.dates import year_label
-from ingest.document import Document, Extraction
-from ingest.normalize import normalize_name
-from ingest.numbers import UNIT_SCALE, parse_number, to_yen, unit_statement
+from ingest.reading.dates import year_label
+from ingest.reading.document import Document, Extraction
+from ingest.reading.normalize import normalize_name
+from ingest.reading.numbers import UNIT_SCALE, parse_number, to_yen, unit_statement
 
 LAT_SEED = "raw_local_allocation_tax"
 COMP_SEED = "raw_allocation_tax_components"

@@ -29,7 +29,7 @@ What is read, and why this way:
   CJK text drift from line to line (centred names, full-width glyphs counted as one), so
   columns are matched by order and nearness (the table engine's placement), not by fixed
   edges; a date under a word column, or a word under a date column, is a problem, not a value.
-- Dates are read by `ingest.dates` (`6.11.22` = 令和6年11月22日, the era named by the session
+- Dates are read by `ingest.reading.dates` (`6.11.22` = 令和6年11月22日, the era named by the session
   heading or else by the document). `-` is not a value (NULL); `省略` (no referral) is NULL with
   the note `委員会: 省略`. A date that does not read, a date outside the fiscal year, a decision
   before the submission, or a result outside `OUTCOMES` lands the bill `unresolved` with the
@@ -43,9 +43,9 @@ from datetime import date
 from itertools import combinations
 from typing import Iterator
 
-from ingest.dates import era_named, era_of, in_fiscal_year, parse_printed_date
-from ingest.document import Document, Extraction
-from ingest.normalize import normalize_name
+from ingest.reading.dates import era_named, era_of, in_fiscal_year, parse_printed_date
+from ingest.reading.document import Document, Extraction
+from ingest.reading.normalize import normalize_name
 from ingest.tables.layout import place_by_position
 from ingest.tables.model import Column as TableColumn
 

@@ -21,10 +21,10 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ingest.dates import parse_wareki
-from ingest.document import Document, Extraction
-from ingest.normalize import normalize_name
-from ingest.numbers import (DITTO_MARKS, UNIT_SCALE, numeric_tokens, parse_number, to_yen,
+from ingest.reading.dates import parse_wareki
+from ingest.reading.document import Document, Extraction
+from ingest.reading.normalize import normalize_name
+from ingest.reading.numbers import (DITTO_MARKS, UNIT_SCALE, numeric_tokens, parse_number, to_yen,
                             unit_statement)
 
 BAL = "raw_bond_balances"

@@ -12,7 +12,7 @@ Two shapes are read, each found by its content (never by document id):
 2. Budget/settlement tables per special account / public enterprise (PDF flow):
    `item_no label 当初 [第N号 …] [補正合計] [予備費充用] 最終予算額 決算額`. A row prints only
    the revisions that touched it, so its values are placed into 第1号…第N号 by
-   `ingest.solver` from the row identities and the printed 合計 row. Revenue (歳入) rows come
+   `ingest.tables.solver` from the row identities and the printed 合計 row. Revenue (歳入) rows come
    first, then the unlabelled total, then expenditure (歳出) rows and their total.
    When headings are printed apart from their numbers (the layout puts some tables' figures
    after the next heading), each account heading opens a slot and each block of figures fills
@@ -37,11 +37,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ingest.dates import parse_dotted_ymd
-from ingest.document import Document, Extraction
-from ingest.normalize import normalize_name
-from ingest.numbers import figure_tokens, parse_int, parse_number, to_yen, unit_statement
-from ingest.solver import feasible_choices, place, placements
+from ingest.reading.dates import parse_dotted_ymd
+from ingest.reading.document import Document, Extraction
+from ingest.reading.normalize import normalize_name
+from ingest.reading.numbers import figure_tokens, parse_int, parse_number, to_yen, unit_statement
+from ingest.tables.solver import feasible_choices, place, placements
 
 REV = "raw_budget_revisions"
 ITEMS = "raw_budget_items"

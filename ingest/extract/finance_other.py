@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ingest.document import Document, Extraction
+from ingest.reading.document import Document, Extraction
 from ingest.extract.allocation_tax import (
     heading_key, money_unit, ratio_pct, split_label_numbers, strip_heading, tab_cells, unit_before,
 )
-from ingest.normalize import normalize_name
-from ingest.numbers import UNIT_SCALE, parse_int, parse_number, to_yen, unit_statement
+from ingest.reading.normalize import normalize_name
+from ingest.reading.numbers import UNIT_SCALE, parse_int, parse_number, to_yen, unit_statement
 
 SEED = "raw_finance_other"
 

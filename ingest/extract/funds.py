@@ -21,10 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ingest.document import Document, Extraction
+from ingest.reading.document import Document, Extraction
 from ingest.extract.bonds import BOND_HEADER_WORDS, claimed_lines
-from ingest.normalize import normalize_name
-from ingest.numbers import UNIT_SCALE, parse_number, to_yen, unit_statement
+from ingest.reading.normalize import normalize_name
+from ingest.reading.numbers import UNIT_SCALE, parse_number, to_yen, unit_statement
 
 BAL = "raw_fund_balances"
 FLOW = "raw_fund_flows"

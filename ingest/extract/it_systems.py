@@ -23,10 +23,10 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from ingest.document import Document, Extraction
-from ingest.normalize import normalize_name
-from ingest.numbers import parse_int
-from ingest.segment import classify
+from ingest.reading.document import Document, Extraction
+from ingest.reading.normalize import normalize_name
+from ingest.reading.numbers import parse_int
+from ingest.reading.segment import classify
 
 SYSTEMS_SEED = "raw_it_systems"
 EQUIPMENT_SEED = "raw_it_equipment"

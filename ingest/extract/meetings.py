@@ -38,11 +38,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.dates import ERA_START, era_to_year, in_fiscal_year, parse_day, parse_range
-from ingest.document import Document, Extraction
-from ingest.normalize import normalize_name
-from ingest.numbers import figure_tokens, numeric_tokens, parse_int
-from ingest.segment import classify
+from ingest.reading.dates import ERA_START, era_to_year, in_fiscal_year, parse_day, parse_range
+from ingest.reading.document import Document, Extraction
+from ingest.reading.normalize import normalize_name
+from ingest.reading.numbers import figure_tokens, numeric_tokens, parse_int
+from ingest.reading.segment import classify
 
 SEED = "raw_meetings"
 
@@ -62,7 +62,7 @@ _PROSE_BODY = re.compile(r"[\u4e00-\u9fffァ-ヺー・()A-Za-z0-9]+?"
                          r"(?![\u4e00-\u9fffァ-ヺ])")
 _QUOTED = re.compile(r"「([^」]{2,60})」")
 
-# PDF-flow row pieces (recognised here, converted by ingest.dates).
+# PDF-flow row pieces (recognised here, converted by ingest.reading.dates).
 _FLOW_HEADER = re.compile(r"^(?:開催日|実施日|開催月日)(?:内容|議題|主な内容|内容\(議事等\)|"
                           r"ヒアリング対象ヒアリング内容|開催会場出席者数|会場|場所)")
 _FLOW_HEADER_FIRST = ("開", "実")  # what `_FLOW_HEADER` can start with: a cheap pre-test

@@ -18,8 +18,8 @@ import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
-from ingest.normalize import normalize_name, strip_format_chars
-from ingest.numbers import parse_number
+from ingest.reading.normalize import normalize_name, strip_format_chars
+from ingest.reading.numbers import parse_number
 from ingest.tables.model import Cell
 
 _NUMBER = r"(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0)(?:\.\d+)?"

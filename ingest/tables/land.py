@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ingest.document import Document, Extraction
-from ingest.numbers import UNIT_SCALE
+from ingest.reading.document import Document, Extraction
+from ingest.reading.numbers import UNIT_SCALE
 from ingest.tables.identities import find_identities
 from ingest.tables.layout import NEAR, group_tables, read_lines
 from ingest.tables.model import Identity, Table

@@ -29,8 +29,8 @@ from collections import Counter
 from dataclasses import dataclass
 from statistics import median
 
-from ingest.normalize import normalize_name
-from ingest.numbers import unit_statement
+from ingest.reading.normalize import normalize_name
+from ingest.reading.numbers import unit_statement
 from ingest.tables.cells import ordinal_level, split_row
 from ingest.tables.model import EXACT_UNITS, Column, Row, Table
 

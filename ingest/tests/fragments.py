@@ -1,8 +1,8 @@
 """Shared helpers for extractor tests: documents built from hand-written fragments."""
 from __future__ import annotations
 
-from ingest.document import Document, Extraction, Line
-from ingest.normalize import normalize_line
+from ingest.reading.document import Document, Extraction, Line
+from ingest.reading.normalize import normalize_line
 
 
 def make_doc(texts: list[str], layout: str = "pdf_flow", doc_id: str = "t",

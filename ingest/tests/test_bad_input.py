@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.decode import decode_bytes
+from ingest.reading.decode import decode_bytes
 from ingest.errors import IngestError
-from ingest.manifest import COLUMNS
+from ingest.reading.manifest import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "第1 財政係\n1 予算\n(単位:千円)\n".encode("utf-8")
@@ -187,7 +187,7 @@ def test_an_extractor_bug_is_one_line_naming_the_document(tmp_path, monkeypatch,
     monkeypatch.setattr(pipeline, "extractors", lambda: [("broken", broken)])
     root = scratch(tmp_path, ["a,x.txt,132101,2021,t,"], {"x.txt": GOOD})
     monkeypatch.setenv("WAREHOUSE_PATH", str(root / "warehouse.duckdb"))
-    from ingest.build import build
+    from ingest.warehouse.build import build
 
     assert build(root=root) == 2  # the default worker count: the error crosses the pool
     err = capsys.readouterr().err.strip().splitlines()
@@ -200,7 +200,7 @@ def test_a_section_longer_than_a_seed_cell_is_split_not_lost(tmp_path):
     `raw_sections` stays within it, and the continuation rows still hold every line once."""
     import csv
 
-    from ingest.manifest import read_manifest
+    from ingest.reading.manifest import read_manifest
     from ingest.pipeline import MAX_CELL_CHARS, run_ingest
 
     body = "".join(f"{i} 事業の実施状況について記載する行です。予算 {i},000 千円\n" for i in range(9000))

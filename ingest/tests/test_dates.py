@@ -4,10 +4,10 @@ from datetime import date
 import pytest
 from hypothesis import given, strategies as st
 
-from ingest.dates import (era_named, era_of, era_to_year, fiscal_date, in_fiscal_year, parse_day,
+from ingest.reading.dates import (era_named, era_of, era_to_year, fiscal_date, in_fiscal_year, parse_day,
                           parse_dotted_ymd, parse_printed_date, parse_range, parse_wareki,
                           year_label)
-from ingest.normalize import normalize_line
+from ingest.reading.normalize import normalize_line
 
 
 def test_wareki():

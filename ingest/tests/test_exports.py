@@ -1,7 +1,7 @@
-"""Parquet exports (ingest/exports.py) carry the marts' table and column comments and keys."""
+"""Parquet exports (ingest/warehouse/exports.py) carry the marts' table and column comments and keys."""
 import duckdb
 
-from ingest.exports import COLUMN_KEY_PREFIX, DESCRIPTION_KEY, PRIMARY_KEY_KEY, export_marts
+from ingest.warehouse.exports import COLUMN_KEY_PREFIX, DESCRIPTION_KEY, PRIMARY_KEY_KEY, export_marts
 
 
 def kv(path) -> dict[str, str]:

@@ -8,8 +8,8 @@ import pytest
 from ingest.extract import activity
 from ingest.extract.activity_prose import find_figures
 from ingest.extract.activity_tables import chunk_header, month_header
-from ingest.load import load_shipped
-from ingest.normalize import normalize_line
+from ingest.reading.load import load_shipped
+from ingest.reading.normalize import normalize_line
 from ingest.tests.fragments import make_doc as doc_of
 
 SEED = "raw_activity_metrics"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.extract import allocation_tax
-from ingest.load import load_document, load_shipped
+from ingest.reading.load import load_document, load_shipped
 from ingest.tests.fragments import make_doc
 
 LAT = "raw_local_allocation_tax"

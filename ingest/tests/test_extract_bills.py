@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ingest.document import Document, Line
+from ingest.reading.document import Document, Line
 from ingest.extract import EXTRACTOR_MODULES
 from ingest.extract.bills import BILL_KINDS, OUTCOMES, SEED, extract, place, Column, Run
-from ingest.load import load_shipped
-from ingest.normalize import normalize_line
-from ingest.schema import FACT_SEEDS
+from ingest.reading.load import load_shipped
+from ingest.reading.normalize import normalize_line
+from ingest.warehouse.schema import FACT_SEEDS
 from ingest.tables.cells import layout_line
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from ingest.extract import bonds
-from ingest.load import load_shipped
-from ingest.schema import FACT_SEEDS
+from ingest.reading.load import load_shipped
+from ingest.warehouse.schema import FACT_SEEDS
 from ingest.tests.fragments import make_doc, mismatches
 
 

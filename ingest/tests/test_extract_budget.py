@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ingest.extract.budget import extract
-from ingest.load import load_document, load_shipped
-from ingest.schema import FACT_SEEDS
-from ingest.solver import feasible_choices, place, placements
+from ingest.reading.load import load_document, load_shipped
+from ingest.warehouse.schema import FACT_SEEDS
+from ingest.tables.solver import feasible_choices, place, placements
 from ingest.tests.fragments import make_doc
 
 

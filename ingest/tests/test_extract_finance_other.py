@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from ingest.extract import finance_other
-from ingest.load import load_shipped
+from ingest.reading.load import load_shipped
 from ingest.tests.fragments import make_doc
 
 SEED = "raw_finance_other"

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.extract import funds
-from ingest.load import load_shipped
-from ingest.schema import FACT_SEEDS
+from ingest.reading.load import load_shipped
+from ingest.warehouse.schema import FACT_SEEDS
 from ingest.tests.fragments import make_doc, mismatches
 
 

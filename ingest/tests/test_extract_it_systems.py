@@ -11,7 +11,7 @@ import pytest
 from ingest.extract.it_systems import (
     extract, load_area_map, map_area, matching_patterns, parse_list_line, split_marks,
 )
-from ingest.load import load_document, load_shipped
+from ingest.reading.load import load_document, load_shipped
 from ingest.tests.fragments import make_doc
 
 ROOT = Path(__file__).resolve().parents[2]

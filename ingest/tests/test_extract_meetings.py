@@ -7,10 +7,10 @@ from functools import lru_cache
 
 import pytest
 
-from ingest.document import Document
+from ingest.reading.document import Document
 from ingest.extract.meetings import extract, own_city_name, session_format
-from ingest.load import load_shipped
-from ingest.schema import FACT_SEEDS
+from ingest.reading.load import load_shipped
+from ingest.warehouse.schema import FACT_SEEDS
 from ingest.tests.fragments import make_doc
 
 SEED = "raw_meetings"

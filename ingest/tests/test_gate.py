@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.build import build
+from ingest.warehouse.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.warehouse

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import IngestError
-from ingest.manifest import COLUMNS, check_digit, read_manifest, valid_municipality_code
+from ingest.reading.manifest import COLUMNS, check_digit, read_manifest, valid_municipality_code
 
 HEADER = ",".join(COLUMNS)
 

@@ -1,7 +1,7 @@
 """Normalization rules over the real forms found in the two documents."""
 import pytest
 
-from ingest.normalize import normalize_line, normalize_lines, normalize_lines_laid_out, normalize_name
+from ingest.reading.normalize import normalize_line, normalize_lines, normalize_lines_laid_out, normalize_name
 from ingest.tables.cells import layout_line
 
 
@@ -77,7 +77,7 @@ def test_a_last_line_of_format_characters_only_is_a_line():
 
 def test_every_ocr_fix_holds_a_mark_normalize_name_looks_for():
     """`normalize_name` applies OCR_FIXES only to names holding 圖 or 參 (a cheap test first)."""
-    from ingest.normalize import OCR_FIXES
+    from ingest.reading.normalize import OCR_FIXES
 
     assert all("圖" in wrong or "參" in wrong for wrong in OCR_FIXES)
     assert normalize_name("企圖 課") == "企画課"
@@ -85,8 +85,8 @@ def test_every_ocr_fix_holds_a_mark_normalize_name_looks_for():
 
 def test_format_characters_are_removed_before_numbers_are_read():
     """U+200B, U+FEFF, U+00AD, U+2060 between digits: 定員 70 stays 70, never 7 and 0."""
-    from ingest.normalize import normalize_lines
-    from ingest.numbers import parse_number
+    from ingest.reading.normalize import normalize_lines
+    from ingest.reading.numbers import parse_number
 
     for cf in ("\u200b", "\ufeff", "\u00ad", "\u2060"):
         lines = normalize_lines(f"定員 7{cf}0人\n1,2{cf}34\n")
@@ -98,7 +98,7 @@ def test_format_characters_are_removed_before_numbers_are_read():
 def test_the_format_character_class_is_every_cf_character():
     import unicodedata
 
-    from ingest.normalize import _FORMAT_CHARS
+    from ingest.reading.normalize import _FORMAT_CHARS
 
     every = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
     assert _FORMAT_CHARS.sub("", every) == ""
@@ -106,7 +106,7 @@ def test_the_format_character_class_is_every_cf_character():
 
 
 def test_ocr_figures_are_read_with_their_misread_glyphs_mended():
-    from ingest.normalize import read_ocr_figures
+    from ingest.reading.normalize import read_ocr_figures
     cases = {
         "2国庫補助金 l,085,094 19,825,300": "2国庫補助金 1,085,094 19,825,300",
         "歳入計 69,086, ()0() 19,825,300": "歳入計 69,086,000 19,825,300",

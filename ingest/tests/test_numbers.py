@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from ingest.normalize import normalize_line
-from ingest.numbers import figure_tokens, parse_int, parse_number, to_yen, unit_statement
+from ingest.reading.normalize import normalize_line
+from ingest.reading.numbers import figure_tokens, parse_int, parse_number, to_yen, unit_statement
 
 
 @pytest.mark.parametrize("text, value", [

@@ -1,4 +1,4 @@
-"""The PDF reader (`ingest/pdf_reader.py`) on PDFs the tests write themselves (`pdfmaker`).
+"""The PDF reader (`ingest/reading/pdf_reader.py`) on PDFs the tests write themselves (`pdfmaker`).
 
 The pure steps are tested on text (page numbers, spreads, damaged layers, line → page), the
 whole reader on real PDF files through poppler, and bad PDFs through the CLI in a child
@@ -10,8 +10,8 @@ import shutil
 import pytest
 
 from ingest.errors import IngestError
-from ingest.load import load_document
-from ingest.pdf_reader import (MAX_PDF_BYTES, PdfInfo, PdfPage, build_pages, damage_on_page,
+from ingest.reading.load import load_document
+from ingest.reading.pdf_reader import (MAX_PDF_BYTES, PdfInfo, PdfPage, build_pages, damage_on_page,
                                damaged_page, find_gutter, is_spread, line_pages, page_rows,
                                parse_info, read_pdf, scanned_pages, split_pages,
                                take_out_page_numbers)
@@ -116,7 +116,7 @@ def test_a_page_covered_by_one_image_is_a_scan():
 
 
 def test_a_failing_identity_on_ocr_text_is_unverifiable_not_a_mismatch():
-    from ingest.document import Document, Line
+    from ingest.reading.document import Document, Line
     from ingest.tables.cells import layout_line
     from ingest.tables.land import extract
     texts = ["(単位 千円)", "  a    1   10", "  b    1   10", "  c    1   10", "  計    9   30"]
@@ -172,7 +172,7 @@ def test_a_pdf_in_the_manifest_becomes_pages_lines_and_cells(tmp_path):
     assert row["encoding"] == "pdf" and len(doc.pages) == len(doc.lines) == len(doc.laid_out)
     assert len(row["_pages"]) == 3
 
-    from ingest.manifest import ManifestEntry
+    from ingest.reading.manifest import ManifestEntry
 
     tables = document_tables(ManifestEntry(2, "t", "t.pdf", pdf, "132101", 2021, "t", ""), tmp_path)
     assert [r["page"] for r in tables["raw_pdf_pages"]] == [1, 2, 3]
@@ -200,7 +200,7 @@ def test_a_broken_page_check_can_fail():
     import tempfile
     from pathlib import Path
 
-    from ingest.manifest import ManifestEntry
+    from ingest.reading.manifest import ManifestEntry
 
     with tempfile.TemporaryDirectory() as d:
         pdf = Path(d) / "t.pdf"
@@ -289,7 +289,7 @@ def test_a_two_up_sheet_splits_into_its_book_pages_and_both_tables_check(tmp_pat
         [l for l in lines if "諸収入" in l][0])  # the right page after the left one
     assert not any("市税" in l and "基金" in l for l in lines)  # no line across both pages
 
-    from ingest.manifest import ManifestEntry
+    from ingest.reading.manifest import ManifestEntry
 
     tables = document_tables(ManifestEntry(2, "t", "t.pdf", pdf, "132101", 2021, "t", ""), tmp_path)
     ok = {float(c["reported_value"]) for c in tables["raw_checks"]
@@ -302,8 +302,8 @@ def test_a_two_up_sheet_splits_into_its_book_pages_and_both_tables_check(tmp_pat
 def test_misread_ocr_figures_are_read_and_their_total_decides():
     """On a scanned page's OCR text `l,085,094` is 1,085,094 and `()` a 0, in figures only: the
     cell keeps what was printed, and the column total then confirms the reading (an ok check)."""
-    from ingest.document import Document, Line
-    from ingest.load import _read_ocr_figures
+    from ingest.reading.document import Document, Line
+    from ingest.reading.load import _read_ocr_figures
     from ingest.tables.cells import layout_line
     from ingest.tables.land import extract
     texts = ["(単位 千円)", "  国庫補助金    l,085,094   1,000", "  都補助金     2,000,0()0   2,000",

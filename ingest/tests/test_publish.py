@@ -45,7 +45,7 @@ def test_every_mart_is_exported_to_parquet_with_the_same_rows():
 
 
 def test_dbt_docs_are_one_offline_page():
-    from ingest.build import build_docs
+    from ingest.warehouse.build import build_docs
 
     page = build_docs(WAREHOUSE)
     assert page is not None and page.name == "static_index.html"

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest import publish
-from ingest.build import read_stamp, write_stamp
+from ingest.warehouse import publish
+from ingest.warehouse.build import read_stamp, write_stamp
 
 HOLDER = """
 import sys, duckdb
@@ -131,7 +131,7 @@ def test_the_stamp_is_written_whole(tmp_path):
 
 def test_failing_dbt_tests_are_named_not_hashed():
     """run_results ids of generic tests end in a hash; the summary shows the test's name."""
-    from ingest.build import _node_name
+    from ingest.warehouse.build import _node_name
 
     assert _node_name("test.municipal_reports.not_null_dim_municipality_municipality_name"
                       ".b58bf088a0") == "not_null_dim_municipality_municipality_name"

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.quality import (RESULTS_PAGE, SUITES_DIR, ExpectationOutcome, SuiteOutcome,
+from ingest.warehouse.quality import (RESULTS_PAGE, SUITES_DIR, ExpectationOutcome, SuiteOutcome,
                             expectation_outcome, load_suite_files, render_results_page,
                             run_suites, suite_outcome)
 

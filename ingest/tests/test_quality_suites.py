@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.quality import SUITES_DIR, load_suite_files, render_results_page, run_suites
+from ingest.warehouse.quality import SUITES_DIR, load_suite_files, render_results_page, run_suites
 from ingest.tests.test_quality_docs import parse_page
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 import yaml
 
-from ingest import report as R
+from ingest.warehouse import report as R
 
 ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"

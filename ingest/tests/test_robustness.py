@@ -21,16 +21,16 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ingest import schema
-from ingest.dates import parse_day, parse_range
-from ingest.document import Line
+from ingest.warehouse import schema
+from ingest.reading.dates import parse_day, parse_range
+from ingest.reading.document import Line
 from ingest.errors import IngestError
-from ingest.manifest import COLUMNS, read_manifest
-from ingest.normalize import normalize_line
-from ingest.numbers import parse_number
+from ingest.reading.manifest import COLUMNS, read_manifest
+from ingest.reading.normalize import normalize_line
+from ingest.reading.numbers import parse_number
 from ingest.pipeline import run_ingest
-from ingest.segment import LEVELS, classify, segment
-from ingest.solver import SolveResult, feasible_choices, place, placements
+from ingest.reading.segment import LEVELS, classify, segment
+from ingest.tables.solver import SolveResult, feasible_choices, place, placements
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
@@ -224,7 +224,7 @@ def _cut_points(data: bytes) -> dict[str, int]:
     text = data.decode("utf-8")
     lines = text.split("\n")
     # mid-table: the middle of the line printing the most numbers
-    from ingest.numbers import numeric_tokens
+    from ingest.reading.numbers import numeric_tokens
 
     busiest = max(range(len(lines)), key=lambda i: len(numeric_tokens(normalize_line(lines[i]))))
     start = len("\n".join(lines[:busiest]).encode("utf-8")) + 1

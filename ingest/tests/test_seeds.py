@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from hypothesis import given, strategies as st
 
-from ingest.seeds import csv_text, format_value
+from ingest.warehouse.seeds import csv_text, format_value
 
 
 def reference(columns: list[str], rows: list[dict], header: bool = True) -> str:

@@ -1,10 +1,10 @@
 """The section tree: heading forms, numbering sequence, and that every line has one owner."""
 import pytest
 
-from ingest.document import Line
-from ingest.load import load_shipped
-from ingest.normalize import normalize_line
-from ingest.segment import classify, segment
+from ingest.reading.document import Line
+from ingest.reading.load import load_shipped
+from ingest.reading.normalize import normalize_line
+from ingest.reading.segment import classify, segment
 
 
 def lines(*texts: str) -> list[Line]:

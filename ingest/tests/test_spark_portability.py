@@ -1,4 +1,4 @@
-"""ingest/spark_compare.py on small fixtures: a DuckDB "warehouse" with a marts schema and a
+"""ingest/warehouse/spark_compare.py on small fixtures: a DuckDB "warehouse" with a marts schema and a
 "Spark export" directory (<mart>.parquet/part-*.parquet, as Spark writes it), with planted
 differences. No Spark needed: both sides are written with DuckDB.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest import spark_compare as C
+from ingest.warehouse import spark_compare as C
 
 DUCK_DDL = """
 create schema marts;

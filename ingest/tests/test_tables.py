@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.document import Document, Line
-from ingest.normalize import normalize_line
+from ingest.reading.document import Document, Line
+from ingest.reading.normalize import normalize_line
 from ingest.tables.cells import layout_line, split_row
 from ingest.tables.identities import find_identities
 from ingest.tables.land import extract, read_tables

@@ -1,13 +1,13 @@
 """The published warehouse documents itself: every mart and mart column has a comment (dbt
 `persist_docs` from models/marts/_marts__models.yml), the declared primary keys exist, and the
-Parquet exports carry the same descriptions (ingest/exports.py)."""
+Parquet exports carry the same descriptions (ingest/warehouse/exports.py)."""
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
 
-from ingest.exports import COLUMN_KEY_PREFIX, DESCRIPTION_KEY, PRIMARY_KEY_KEY
+from ingest.warehouse.exports import COLUMN_KEY_PREFIX, DESCRIPTION_KEY, PRIMARY_KEY_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 WAREHOUSE = ROOT / "warehouse.duckdb"
@@ -99,7 +99,7 @@ def test_low_coverage_warns_and_can_fail_the_build(tmp_path, capsys):
 
     import duckdb
 
-    from ingest.summary import print_summary
+    from ingest.warehouse.summary import print_summary
 
     copy = tmp_path / "w.duckdb"
     shutil.copy(ROOT / "warehouse.duckdb", copy)

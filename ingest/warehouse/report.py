@@ -6,7 +6,7 @@ forbids it): the charts are SVG strings built here. Same warehouse -> same bytes
 Layout: data queries return plain lists; SVG builders take plain lists and return strings;
 `write_report` glues them into `out_dir/index.html`.
 
-    python -m ingest.report [warehouse.duckdb] [out_dir]
+    python -m ingest.warehouse.report [warehouse.duckdb] [out_dir]
 """
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.document import Line, Section
-from ingest.normalize import normalize_name
+from ingest.reading.document import Line, Section
+from ingest.reading.normalize import normalize_name
 
 KANA_SEQ = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
 LATIN_SEQ = "abcdefghijklmnopqrstuvwxyz"

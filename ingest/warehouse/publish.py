@@ -148,8 +148,8 @@ def verify_whole(building: Path, expected: dict[str, int], required: list[str]) 
     if wal_of(building).exists():
         raise PublishError(f"{building}: a write-ahead log is left after the checkpoint; "
                            "the file is not whole (is the disk full?)")
-    proc = subprocess.run([sys.executable, "-m", "ingest.publish", str(building)],
-                          cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "ingest.warehouse.publish", str(building)],
+                          cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True)
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise PublishError(f"{building}: does not open read-only in a fresh process ({last[:200]})")
@@ -226,7 +226,7 @@ class BuildLock:
             self.fd = None
 
 
-if __name__ == "__main__":  # `python -m ingest.publish FILE`: rows per mart as JSON (fresh process)
+if __name__ == "__main__":  # `python -m ingest.warehouse.publish FILE`: rows per mart as JSON (fresh process)
     import json
     import sys
 

@@ -5,7 +5,7 @@ import csv
 import json
 import sys
 
-from ingest.build import warehouse_path
+from ingest.warehouse.build import warehouse_path
 
 
 def connect_for_reading(path):

@@ -9,7 +9,7 @@ to poppler on standard input: the bytes hashed are the bytes read.
 What this module adds to poppler's text, each step a pure function of it, tested alone:
 - one text for the document with a form feed between pages, so that `source_line` counts
   the lines of that text over the whole document and each line has its page
-  (`PdfDocument.text`, `PdfDocument.line_pages`); `python -m ingest.pdf_reader FILE.pdf`
+  (`PdfDocument.text`, `PdfDocument.line_pages`); `python -m ingest.reading.pdf_reader FILE.pdf`
   prints exactly that text, to find a value again by its line;
 - printed page numbers (`- 12 -`, `― 2 ―`, a bare `3` counting up page by page) are page
   furniture: their line is left blank (line numbers do not move) and the number is kept
@@ -513,9 +513,9 @@ def damaged_page(pages: list[PdfPage]) -> str | None:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m ingest.pdf_reader FILE.pdf`: print the text the build reads (line = source_line)."""
+    """`python -m ingest.reading.pdf_reader FILE.pdf`: print the text the build reads (line = source_line)."""
     if len(argv) != 1:
-        print("usage: python -m ingest.pdf_reader FILE.pdf", file=sys.stderr)
+        print("usage: python -m ingest.reading.pdf_reader FILE.pdf", file=sys.stderr)
         return 2
     path = argv[0]
     try:

@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache, partial
 from itertools import count
 
-from ingest.document import Line
+from ingest.reading.document import Line
 
 # △ / ▲ (and U+2212 MINUS SIGN) before a number mean "negative"; a layout space may follow.
 _NEGATIVE = re.compile(r"[△▲\u2212]\s?(?=\d)")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUITES_DIR = ROOT / "gx" / "expectations"
 
 

@@ -13,7 +13,7 @@ comparing, so that only real differences count:
 - booleans: True / False (never equal to 1 / 0); NULL and NaN: NULL.
 
 Prints one line per mart and exits 0 when all agree, 1 on any difference, 2 when an input
-is missing. Usage: python -m ingest.spark_compare [--duckdb PATH] [--spark-dir DIR]
+is missing. Usage: python -m ingest.warehouse.spark_compare [--duckdb PATH] [--spark-dir DIR]
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = 3  # rows shown per side of a difference
 
 
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schema", default="marts")
     args = parser.parse_args(argv)
     if args.duckdb is None:
-        from ingest.build import warehouse_path
+        from ingest.warehouse.build import warehouse_path
 
         args.duckdb = warehouse_path()
     if not args.duckdb.exists():

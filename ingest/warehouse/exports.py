@@ -1,6 +1,6 @@
 """Parquet exports of the marts, carrying their descriptions (`exports/<mart>.parquet`).
 
-`export_marts` behaves as the one it replaces in `ingest/build.py` (every table of the `marts`
+`export_marts` behaves as the one it replaces in `ingest/warehouse/build.py` (every table of the `marts`
 schema, written into a sibling temporary folder and swapped in, so a reader never sees a mix of
 old and new files), and also writes the documentation into each file's key-value metadata.
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ingest.publish import swap_dir
+from ingest.warehouse.publish import swap_dir
 
 DESCRIPTION_KEY = "description"
 COLUMN_KEY_PREFIX = "description:"

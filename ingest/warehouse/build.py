@@ -19,11 +19,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest import publish
+from ingest.warehouse import publish
 from ingest.errors import IngestError
 from ingest.pipeline import run_ingest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -110,7 +110,7 @@ def build_docs(warehouse: Path, root: Path = ROOT) -> Path | None:
 # last published build changes nothing, so it is skipped (unless forced, as `make test` does).
 FINGERPRINT_GLOBS = ("seeds/*.csv", "seeds/*.yml", "models/**/*", "macros/**/*", "tests/**/*",
                      "gx/expectations/*.json", "dbt_project.yml", "profiles/profiles.yml",
-                     "requirements.lock", "ingest/*.py")
+                     "requirements.lock", "ingest/**/*.py")
 
 
 def inputs_fingerprint(root: Path) -> str:
@@ -218,7 +218,7 @@ def _build(jobs: int, root: Path, force: bool, require_coverage: float | None,
             and last.get("require_coverage") == require_coverage:
         print("nothing changed since the last build: the published warehouse is current "
               "(make test, or `build --force`, rebuilds and re-runs every check)")
-        from ingest import summary as summary_mod
+        from ingest.warehouse import summary as summary_mod
 
         summary_mod.print_summary(target, None, None, stage.elapsed(), require_coverage)
         return int(last["exit_code"])
@@ -242,13 +242,13 @@ def _build(jobs: int, root: Path, force: bool, require_coverage: float | None,
     stage("dbt test: every data test and unit test")
     tests_ok, failed_tests = run_dbt(["test"], building, root)
 
-    from ingest import quality
+    from ingest.warehouse import quality
 
     stage("great expectations: validating the suites")
     gx_report = quality.run_suites(building, build_dir / "gx", root / "gx" / "expectations")
     stage("publishing: checking the new warehouse is whole, then exports, report, warehouse")
-    from ingest.exports import export_marts
-    from ingest.report import write_report
+    from ingest.warehouse.exports import export_marts
+    from ingest.warehouse.report import write_report
 
     try:
         publish.check_publishable(target)
@@ -277,7 +277,7 @@ def _build(jobs: int, root: Path, force: bool, require_coverage: float | None,
         print(f"publish: moved a write-ahead log that another process left beside the old "
               f"warehouse to {moved} (it belonged to the replaced file)")
     print(f"report: {root / 'reports' / 'index.html'}")
-    from ingest import summary as summary_mod
+    from ingest.warehouse import summary as summary_mod
 
     status = summary_mod.print_summary(target, failed_tests, gx_report, stage.elapsed(),
                                        require_coverage)

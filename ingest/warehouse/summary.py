@@ -10,7 +10,7 @@ MARTS_ORDER = ("dim_", "fct_", "rpt_")
 # A document below this share of its printed figures captured is named in a warning: most of
 # what it prints did not reach the warehouse (`build --require-coverage` makes it fail).
 LOW_COVERAGE = 0.8
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def how_to_open(path: Path) -> str:

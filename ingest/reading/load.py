@@ -4,13 +4,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ingest.decode import decode_bytes
-from ingest.document import Document, Line
+from ingest.reading.decode import decode_bytes
+from ingest.reading.document import Document, Line
 from ingest.errors import IngestError
-from ingest.normalize import normalize_lines_laid_out, read_ocr_figures
-from ingest.pdf_reader import MAX_PDF_BYTES, is_pdf, line_pages, page_rows, read_pdf
-from ingest.segment import segment
-from ingest.stated_year import mismatch_message, stated_year
+from ingest.reading.normalize import normalize_lines_laid_out, read_ocr_figures
+from ingest.reading.pdf_reader import MAX_PDF_BYTES, is_pdf, line_pages, page_rows, read_pdf
+from ingest.reading.segment import segment
+from ingest.reading.stated_year import mismatch_message, stated_year
 
 
 # A document is read whole into memory, several times over (bytes, text, lines, sections,
@@ -126,9 +126,9 @@ def load_document(path: Path, document_id: str, municipality_code: str, fiscal_y
 
 def load_shipped(name: str) -> Document:
     """Load one of the shipped documents by manifest `document_id` (for tests and exploration)."""
-    from ingest.manifest import read_manifest  # local import: manifest imports nothing from here
+    from ingest.reading.manifest import read_manifest  # local import: manifest imports nothing from here
 
-    root = Path(__file__).resolve().parent.parent / "data" / "raw" / "manifest.csv"
+    root = Path(__file__).resolve().parents[2] / "data" / "raw" / "manifest.csv"
     for entry in read_manifest(root):
         if entry.document_id == name:
             doc, _ = load_document(entry.abs_path, entry.document_id, entry.municipality_code,

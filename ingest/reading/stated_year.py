@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
-from ingest.dates import ERA_START, era_of, era_to_year, year_label
+from ingest.reading.dates import ERA_START, era_of, era_to_year, year_label
 
 _ERA_ALT = "|".join(ERA_START)
 _NENDO = re.compile(rf"({_ERA_ALT})\s*(元|\d{{1,2}})\s*年\s*度")
