@@ -1,6 +1,6 @@
 {#-
     Export every model of the marts schema to <target_dir>/<model>.parquet, so two engines'
-    builds can be compared (ingest/spark_compare.py). On Spark each export is a directory
+    builds can be compared (ingest/warehouse/spark_compare.py). On Spark each export is a directory
     holding one part file; on DuckDB a single file.
     Usage: dbt run-operation export_marts --args '{target_dir: /abs/path}'
 -#}
