@@ -63,8 +63,41 @@ def read_lines(numbered: list[tuple[int, str]]) -> list[_Line]:
             out.append(_Line(no, text, "", "", [], None))
             continue
         ordinal, label, cells, unit = split_row(no, text)
+        if cells and "\t" not in text and all(_spelled(text, c.start, c.end) for c in cells) \
+                and (not ordinal.isdigit() or _spelled(text, *_ordinal_span(text, ordinal))):
+            # a line of letter-spaced words with a number in them (a title, a header) has no
+            # figure: `及 び ６ 年 度 末 に お け る …`, `４ 年 度 末       ５ 年 度 末`
+            ordinal, label, cells, unit = "", normalize_name(text), [], None
         out.append(_Line(no, text, ordinal, label, cells, unit))
     return out
+
+
+def _letter(ch: str) -> bool:
+    return not ch.isspace() and not ch.isdigit() and ch not in ",.△▲-"
+
+
+def _spelled(text: str, start: int, end: int) -> bool:
+    """The short number at text[start:end] is a letter of a letter-spaced word: one space
+    from a single letter after it and one before it (`の ４ 年`), or opening the word (`５ 年 度`:
+    two single letters after it, each one space apart). A cell stands apart from the words of
+    its line by a run of spaces."""
+    if end - start > 2:
+        return False
+
+    def single(i: int) -> bool:  # a letter standing alone at i, one space from what follows
+        return 0 <= i < len(text) and _letter(text[i]) and (i == 0 or text[i - 1] == " ") \
+            and (i + 1 == len(text) or text[i + 1] == " ")
+
+    after = text[end:end + 1] == " " and single(end + 1)
+    if not after:
+        return False
+    before = start >= 2 and text[start - 1] == " " and single(start - 2)
+    return before or (text[end + 2:end + 3] == " " and single(end + 3))
+
+
+def _ordinal_span(text: str, ordinal: str) -> tuple[int, int]:
+    start = len(text) - len(text.lstrip())
+    return start, start + len(ordinal)
 
 
 def _unit_of(text: str) -> str | None:
@@ -115,6 +148,8 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
             if current:
                 current = [c for c in current if c not in title_lines]
                 close()
+            if title_lines:
+                title_lines = title_lines + _beside_unit(ln)
             unit = stated
             pending = [ln]
             continue
@@ -704,6 +739,7 @@ def _group_spans(placed: list[tuple[int, list[int], str, float, list[int]]],
 SLACK = 3  # characters right of the last column a header word may still start at
 _PAGE_NUMBER = re.compile(r"-?[-―]?\d+[-―]?-?")  # `-1-`, `-― 11 ―-`: page furniture, no header word
 LETTER_GAP = 12  # widest run of spaces between the letters of one letter-spaced header word
+_UNIT_SPAN = re.compile(r"\(\s*単\s*位[^)]*\)")
 _LEAD = re.compile(r"[(（]?\d{1,2}[)）.]?")  # a number opening a header word (`５ 年 度 末`)
 
 
@@ -729,8 +765,11 @@ def _header_words(text: str, room_of=None, squeezed: bool = True) -> list[tuple[
     """
     tokens: list[tuple[int, int, str]] = []
     tight: set[int] = set()  # tokens set one space from a neighbour (`構 成 比`)
+    # (a unit statement, even spaced out over two runs, `(単位      千円)`, is no header word)
+    units = [m.span() for m in _UNIT_SPAN.finditer(text)] if "単" in text else []
     for m in _FRAGMENT.finditer(text):
-        if _unit_of(m.group()) or _PAGE_NUMBER.fullmatch(normalize_name(m.group())):
+        if _unit_of(m.group()) or _PAGE_NUMBER.fullmatch(normalize_name(m.group())) \
+                or any(a < m.end() and m.start() < b for a, b in units):
             continue  # (a unit statement, page furniture `-― 22 ―-`)
         parts = list(re.finditer(r"\S+", m.group()))
         for t in parts:
@@ -893,6 +932,16 @@ def _paths(rows: list[Row]) -> None:
 MAX_TITLE_LINES = 3
 
 
+def _beside_unit(ln: _Line) -> list[_Line]:
+    """The words printed on a unit statement's line before it (`１ 特 別 職    (単位 千円)`
+    under `給 与 費 明 細 書`): the last part of the title above it, as a line of their own."""
+    text = _UNIT_SPAN.sub(lambda m: " " * len(m.group()), ln.text).rstrip()
+    label = normalize_name(text)
+    if not label or _PAGE_NUMBER.fullmatch(label) or _unit_of(text):
+        return []
+    return [_Line(ln.no, text, "", label, [], None)]
+
+
 def _title_run(lines: list[_Line]) -> list[_Line]:
     """The last run of consecutive text lines (a title printed over one to three lines, such as
     `地方債の５年度末における現在高並びに６年度末` / `及び７年度末における…調書`), if it reads as
@@ -903,7 +952,16 @@ def _title_run(lines: list[_Line]) -> list[_Line]:
             break
         run.insert(0, ln)
     text = normalize_name("".join(ln.text for ln in run))
-    return run if len(text) >= 4 and not _header_like(run[-1]) else []
+    return run if len(text) >= 4 and (not _header_like(run[-1]) or _spaced_title(run[-1])) else []
+
+
+def _spaced_title(ln: _Line) -> bool:
+    """A line of five or more letters, each standing alone, none repeated (`給    与    費    明
+    細    書`): one word letter-spaced across the page, a title, though its wide gaps break it
+    into runs like a header's words."""
+    letters = ln.text.split()
+    return len(letters) >= 5 and all(len(w) == 1 and _letter(w) for w in letters) \
+        and len(set(letters)) == len(letters)
 
 
 MAX_STACK_GAP = 6  # lines between two characters of one stacked group label

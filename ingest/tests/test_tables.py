@@ -491,3 +491,95 @@ def test_an_item_of_a_breakdown_of_changes_is_no_comparison_row():
     compared = extract(doc_of(items[:3] + ["  比 較        200     50"]))
     assert [c for c in compared.checks if c["subject"] == "table:compared_rows"]
     assert statuses(compared) == {"ok": len(compared.checks)}
+
+
+# ------------------------------------------------------------------------------ a PDF's 給与費明細書
+
+# The right edges of the columns of a 給与費明細書 page as pdftotext writes it: 職員数, 報酬, 給料,
+# 期末手当, その他手当, 計, 共済費, 合計; a small figure (`0`) under the 給料 and その他手当 columns
+# ends a few characters right of the long figures' edge (pdftotext sets a word from its start).
+_PDF_EDGES = [21, 32, 47, 63, 76, 91, 101, 114]
+_SMALL_OFF = {2: 50, 4: 80}
+
+
+def _pdf_salary_row(label: tuple[int, str], cells: list[str]) -> str:
+    parts = [label] if label[1] else []
+    for i, (edge, text) in enumerate(zip(_PDF_EDGES, cells)):
+        parts.append((-(_SMALL_OFF[i] if len(text) == 1 and i in _SMALL_OFF else edge), text))
+    return _place(*parts)
+
+
+def _pdf_salary_page() -> list[str]:
+    """A made-up 給与費明細書 (〇〇市 style) laid out as pdftotext writes the PDF page: the title
+    letter-spaced across the page, `１ 特 別 職` on the unit statement's line, and the stacked
+    group labels 本/年/度, 前/年/度 printed inside the rows' lines (`本 委 員`, `年`, `度 その他`);
+    比/較 on lines of their own. Every row sums; 比較 = 本年度 − 前年度."""
+    rows = {
+        "本": [["5", "0", "40,000", "20,000", "6,000", "66,000", "11,000", "77,000"],
+               ["30", "200,000", "0", "90,000", "0", "290,000", "50,000", "340,000"],
+               ["2,000", "100,000", "0", "0", "0", "100,000", "0", "100,000"],
+               ["2,035", "300,000", "40,000", "110,000", "6,000", "456,000", "61,000", "517,000"]],
+        "前": [["5", "0", "40,000", "19,000", "0", "59,000", "10,000", "69,000"],
+               ["30", "190,000", "0", "80,000", "0", "270,000", "50,000", "320,000"],
+               ["1,500", "90,000", "0", "0", "0", "90,000", "0", "90,000"],
+               ["1,535", "280,000", "40,000", "99,000", "0", "419,000", "60,000", "479,000"]],
+        "比": [["0", "0", "0", "1,000", "6,000", "7,000", "1,000", "8,000"],
+               ["0", "10,000", "0", "10,000", "0", "20,000", "0", "20,000"],
+               ["500", "10,000", "0", "0", "0", "10,000", "0", "10,000"],
+               ["500", "20,000", "0", "11,000", "6,000", "37,000", "1,000", "38,000"]],
+    }
+    lines = [
+        "                                     給               与          費              明          細       書",
+        "１ 特 別 職                                                                                                                (単位 千円）",
+        "                職員数                      給                与            費",
+        " 区      分                                                                                      共済費         合    計          備    考",
+        "                   人     報   酬       給       料       期末手当 その他手当                       計",
+    ]
+    for first in ("本", "前"):
+        head, mayor, members, others, total = first, *rows[first]
+        lines += [_pdf_salary_row((4, "〇〇長等"), mayor),
+                  _pdf_salary_row((0, f"{head} 委 員"), members),
+                  "年",
+                  _pdf_salary_row((0, "度 その他"), others),
+                  _pdf_salary_row((8, "計"), total)]
+    mayor, members, others, total = rows["比"]
+    lines += [_pdf_salary_row((4, "〇〇長等"), mayor), "比",
+              _pdf_salary_row((4, "委       員"), members),
+              _pdf_salary_row((4, "その他"), others), "較",
+              _pdf_salary_row((8, "計"), total)]
+    return lines
+
+
+def test_a_title_letter_spaced_across_the_page_with_words_beside_the_unit_statement():
+    """`給    与    費    明    細    書` (letters far apart, so in runs like a header's words)
+    over `１ 特 別 職   (単位 千円）`: the table's title is both, 給与費明細書1特別職."""
+    (table,) = read_tables(doc_of(_pdf_salary_page(), layout="text"))
+    assert table.title == "給与費明細書1特別職"
+
+
+def test_a_letter_spaced_title_with_numbers_over_two_lines_and_a_spaced_unit_statement():
+    """`地 方 債 の ４ 年 度 末 …` / `及 び ６ 年 度 末 …`: the numbers in letter-spaced words are
+    letters, not figures (the line is no row, and not part of the table above); the two lines
+    are the title; `(単位      千円)` heads no column; `４ 年 度 末   ５ 年 度 末` heads two."""
+    lines = [
+        _place((3, "〇〇事業"), (-30, "1,000"), (-44, "500")),
+        _place((3, "△△事業"), (-30, "2,000"), (-44, "700")),
+        _place((3, "合計"), (-30, "3,000"), (-44, "1,200")),
+        "",
+        "\f       地 方 債 の ４ 年 度 末 に お け る 現 在 高 並 び に ５ 年 度 末",
+        "",
+        "       及 び ６ 年 度 末 に お け る 現 在 高 の 見 込 に 関 す る 調 書",
+        "",
+        "                                               （単位      千円）",
+        "",
+        "                         ４ 年 度 末       ５ 年 度 末",
+        "       区           分",
+        "                         現   在   高 現在高見込額",
+        _place((7, "〇〇債"), (-35, "69,000,000"), (-50, "68,000,000")),
+        _place((7, "△△債"), (-35, "7,000,000"), (-50, "6,000,000")),
+        _place((7, "計"), (-35, "76,000,000"), (-50, "74,000,000")),
+    ]
+    first, bonds = read_tables(doc_of(lines, layout="text"))
+    assert [r.line for r in first.rows] == [1, 2, 3]
+    assert bonds.title == "地方債の4年度末における現在高並びに5年度末及び6年度末における現在高の見込に関する調書"
+    assert [c.label for c in bonds.columns] == ["4年度末/現在高", "5年度末/現在高見込額"]
