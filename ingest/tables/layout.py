@@ -705,7 +705,9 @@ def _group_spans(placed: list[tuple[int, list[int], str, float, list[int]]],
             out.append((line, cols, name))
             continue
         middle = (line + 1 + max(below)) / 2
-        others = [c for ln, _, n, c, _ in placed if ln == line and c != centre]
+        # (the words of the line that may head a group: over several columns, or reaching
+        # over a neighbour's figures; not a word of one column of its own, 職員数)
+        others = [c for ln, cs, n, c, t in placed if ln == line and c != centre and (len(cs) > 1 or t)]
 
         def low(i: int) -> bool:
             own = [ln for ln in lines_of.get(i, []) if not (i in cols and ln == line)]
@@ -973,14 +975,36 @@ def _stacked_group_labels(block: list[_Line], rows: list[Row]) -> None:
 
     Its characters stand left of every row's text, one to a line, a few lines apart, with no
     total row between them (a group closes with its 計); the rows from the line above its first
-    character to the line below its last, or down to the total that closes it, are its."""
-    starts = [len(ln.text) - len(ln.text.lstrip()) for ln in block if ln.cells]
-    if not starts or not rows:
+    character to the line below its last, or down to the total that closes it, are its.
+    pdftotext may print a character on the line of the row beside it, in front of the row's
+    label (`本 議 員`, `年`, `度 その他`): a single letter opening a row's line, a space or more
+    before the label, at the place of a character of the group standing on a line of its own,
+    is that character (the row's label is the rest, 議員)."""
+    if not rows:
+        return
+
+    def indent(ln: _Line) -> int:
+        return len(ln.text) - len(ln.text.lstrip())
+
+    lone = [(ln.no, ln.text.strip(), indent(ln)) for ln in block
+            if not ln.cells and len(ln.text.strip()) == 1 and not ln.text.strip().isdigit()]
+    inline: dict[int, tuple[int, str, int]] = {}  # line → (line, character, place), rest's start
+    starts = []
+    for ln in block:
+        if not ln.cells:
+            continue
+        at = indent(ln)
+        m = _INLINE_CHAR.match(ln.text, at)
+        if m and not ln.ordinal and _letter(m.group(1)) and ln.label.startswith(m.group(1)) \
+                and len(ln.label) > 1 and any(abs(at - c[2]) <= 1 for c in lone):
+            inline[ln.no] = (ln.no, m.group(1), at)
+            starts.append(m.end() - 1)
+        else:
+            starts.append(at)
+    if not starts:
         return
     margin = min(starts)
-    chars = [(ln.no, ln.text.strip(), len(ln.text) - len(ln.text.lstrip())) for ln in block
-             if not ln.cells and len(ln.text.strip()) == 1 and not ln.text.strip().isdigit()
-             and len(ln.text) - len(ln.text.lstrip()) < margin]
+    chars = sorted([c for c in lone if c[2] < margin] + [c for c in inline.values() if c[2] < margin])
     totals = [row.line for row in rows if row.is_total]
     groups: list[list[tuple[int, str, int]]] = []
     for c in chars:
@@ -992,15 +1016,25 @@ def _stacked_group_labels(block: list[_Line], rows: list[Row]) -> None:
         else:
             groups.append([c])
     for g in groups:
-        if len(g) < 2:
+        # (at least one of its characters on a line of its own: letters opening rows' lines
+        # alone are the rows' labels)
+        if len(g) < 2 or all(no in inline for no, _, _ in g):
             continue
         word = normalize_name("".join(ch for _, ch, _ in g))
         first, last = g[0][0] - 1, g[-1][0] + 1
         closing = [t for t in totals if g[-1][0] < t <= g[-1][0] + MAX_STACK_GAP]
         last = max([last] + closing[:1])  # down to the total that closes the group
+        own = {no for no, _, _ in g if no in inline}
         for row in rows:
+            if row.line in own and row.path:
+                row.label = row.label[1:]
+                row.path = row.path[:-1] + (row.path[-1][1:],)
+                row.is_total = is_total_label(row.label)
             if first <= row.line <= last and row.path and row.path[0] != word:
                 row.path = (word,) + row.path
+
+
+_INLINE_CHAR = re.compile(r"(\S) +\S")
 
 
 def _title(header: list[_Line]) -> str:

@@ -550,6 +550,15 @@ def _pdf_salary_page() -> list[str]:
     return lines
 
 
+def test_stacked_group_letters_printed_in_the_rows_lines_are_the_rows_outer_label():
+    """`本 委 員` / `年` / `度 その他`: the letters of 本年度 stand in front of the rows' labels, on
+    their lines, where 年 stands alone; they are the rows' outer label, not part of the label."""
+    (table,) = read_tables(doc_of(_pdf_salary_page(), layout="text"))
+    assert ["/".join(r.path) for r in table.rows] == [
+        f"{g}/{label}" for g in ("本年度", "前年度", "比較") for label in ("〇〇長等", "委員", "その他", "計")]
+    assert [r.is_total for r in table.rows] == [False, False, False, True] * 3
+
+
 def test_a_title_letter_spaced_across_the_page_with_words_beside_the_unit_statement():
     """`給    与    費    明    細    書` (letters far apart, so in runs like a header's words)
     over `１ 特 別 職   (単位 千円）`: the table's title is both, 給与費明細書1特別職."""
