@@ -398,26 +398,57 @@ def _aligned_columns(numeric: list[_Line], widest: list[float]) -> list[float]:
     item's 支出予定額 on a line of its own, and most items leave some 財源 empty), so the
     columns are the clusters of every row's right edges, not only the widest rows'. A figure
     printed right after its row's label (one space between) is pulled left of its column and
-    opens none (`_glued`); it is placed right of the label (`place_by_position`).
+    opens none (`_glued`); it is placed right of the label (`place_by_position`). A cluster of
+    small figures a few characters off a cluster of long ones, never on their rows, is their
+    column (`_one_column`: pdftotext sets a `0` under `46,512` from where it starts).
     """
-    edges = sorted(c.end for ln in numeric if not _has_run(ln)
-                   for i, c in enumerate(ln.cells) if not _glued(ln, i))
-    if not edges:
+    figures = sorted((c.end, k, c.end - c.start) for k, ln in enumerate(numeric) if not _has_run(ln)
+                     for i, c in enumerate(ln.cells) if not _glued(ln, i))
+    if not figures:
         return widest
-    clusters: list[list[int]] = [[edges[0]]]
-    for e in edges[1:]:
-        if e - clusters[-1][-1] <= NEAR:
-            clusters[-1].append(e)
+    clusters: list[list[tuple[int, int, int]]] = [[figures[0]]]  # (edge, line, width)
+    for f in figures[1:]:
+        if f[0] - clusters[-1][-1][0] <= NEAR:
+            clusters[-1].append(f)
         else:
-            clusters.append([e])
+            clusters.append([f])
     if len(clusters) > MAX_COLUMNS:
         return widest  # a line of thousands of figures: not a table to lay out by position
     # a lone edge a few characters from a column many rows share is that column's figure
     # printed off its edge (pdftotext moves a figure after a wide one), not a column of its own
     strong = [c for c in clusters if len(c) >= MIN_SUPPORT]
     kept = [c for c in clusters if len(c) > 1 or not any(
-        0 < abs(c[0] - median(s)) <= FAR for s in strong)]
-    return [float(median(c)) for c in kept]
+        0 < abs(c[0][0] - median(e for e, _, _ in s)) <= FAR for s in strong)]
+    edges = [float(median(e for e, _, _ in c)) for c in kept]
+    k = 0
+    while k + 1 < len(kept):
+        if _one_column(kept[k], kept[k + 1]):
+            kept[k:k + 2] = [kept[k] + kept[k + 1]]
+            ends = [e for e, _, _ in kept[k]]
+            edges[k:k + 2] = [(min(ends) + max(ends)) / 2]
+            continue
+        k += 1
+    return edges
+
+
+SMALL = 3  # characters of a small figure (`0`, `△4`, `12`)
+
+
+def _one_column(a: list[tuple[int, int, int]], b: list[tuple[int, int, int]]) -> bool:
+    """Two clusters of right edges a few characters apart are one column when one holds small
+    figures only and the other figures wider than them by more than the distance between the
+    two, the rows of each standing among the other's (each cluster of `MIN_SUPPORT` figures or
+    more) and no row printing a figure in both: pdftotext sets a word from where it starts, so
+    a small figure right-aligned under long ones (`0` under `46,512`) ends a few characters off
+    their edge. The column's edge is then midway, within `NEAR` of every figure of both."""
+    ends = [e for e, _, _ in a + b]
+    gap = max(ends) - min(ends)
+    la, lb = {ln for _, ln, _ in a}, {ln for _, ln, _ in b}
+    if gap > 2 * NEAR or len(a) < MIN_SUPPORT or len(b) < MIN_SUPPORT or la & lb \
+            or max(la) < min(lb) or max(lb) < min(la):
+        return False
+    wa, wb = [w for _, _, w in a], [w for _, _, w in b]
+    return (max(wb) <= SMALL and min(wa) - max(wb) >= gap) or (max(wa) <= SMALL and min(wb) - max(wa) >= gap)
 
 
 def _has_run(ln: _Line) -> bool:

@@ -559,6 +559,31 @@ def test_stacked_group_letters_printed_in_the_rows_lines_are_the_rows_outer_labe
     assert [r.is_total for r in table.rows] == [False, False, False, True] * 3
 
 
+def test_small_figures_set_off_their_columns_edge_join_the_column():
+    """A `0` ending three or four characters right of its column's long figures (never on their
+    rows) is in their column: eight columns, not ten; every identity holds."""
+    doc = doc_of(_pdf_salary_page(), layout="text")
+    (table,) = read_tables(doc)
+    assert [c.label for c in table.columns] == [
+        "職員数", "給与費/報酬", "給与費/給料", "給与費/期末手当", "給与費/その他手当", "給与費/計",
+        "共済費", "合計"]
+    assert [c.text for c in table.rows[1].placed] == [
+        "30", "200,000", "0", "90,000", "0", "290,000", "50,000", "340,000"]
+    assert statuses(extract(doc)) == {"ok": len(extract(doc).checks)}
+
+
+def test_small_and_long_figures_on_the_same_rows_stay_two_columns():
+    """Two columns three characters apart whose figures share rows are two columns, however
+    small one's figures are."""
+    lines = ["   〇〇の状況", "                              (単位 千円、人)",
+             "   区  分          金  額 人数"]
+    for label, amount, count in (("〇〇費", "12,000", "3"), ("△△費", "8,000", "2"),
+                                 ("□□費", "5,000", "1"), ("計", "25,000", "6")):
+        lines.append(_place((3, label), (-24, amount), (-27, count)))
+    (table,) = read_tables(doc_of(lines, layout="text"))
+    assert len(table.columns) == 2
+
+
 def test_a_title_letter_spaced_across_the_page_with_words_beside_the_unit_statement():
     """`給    与    費    明    細    書` (letters far apart, so in runs like a header's words)
     over `１ 特 別 職   (単位 千円）`: the table's title is both, 給与費明細書1特別職."""
