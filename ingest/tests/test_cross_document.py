@@ -177,3 +177,33 @@ def test_a_revised_projection_is_a_comparison_not_an_error(tmp_path):
     assert revised[2] == "expected_mismatch"
     held = by_label[("cross_document.bond_purpose_balance", "/民生 @ FY2025")]
     assert held[2] == "ok" and held[3] == held[4] == 1_673_864_000
+
+
+def test_the_two_corpus_books_of_one_city_are_checked_against_each_other(tmp_path):
+    """富士市's FY2024 book (PDF) and FY2025 附属資料 (text), each by its corpus manifest line:
+    the later book's 給与費明細書 前年度 lines are the earlier book's 本年度 lines (budget =
+    budget: identities, ok); its 地方債 前年度末見込 against the earlier book's 当該年度末見込 is a
+    revised projection (expected_mismatch, never a mismatch)."""
+    from ingest.tests.test_corpus_tables import corpus_rows
+    rows = [r for r in corpus_rows(".pdf") + corpus_rows(".txt") if r["municipality_code"] == "222101"]
+    assert {r["document_id"] for r in rows} == {"fuji-2024-yosansho", "fuji-2025-fuzoku"}
+    (tmp_path / "project").mkdir()
+    proc = build_corpus(tmp_path / "project", rows)
+    warehouse = tmp_path / "project" / "warehouse.duckdb"
+    assert warehouse.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        checks = con.execute(
+            "select subject, group_label, status, reported_value, computed_value, document_id "
+            "from marts.rpt_reconciliation where subject like 'cross_document.%'").fetchall()
+    finally:
+        con.close()
+    salary = {r[1]: r for r in checks if r[0] == "cross_document.salary_cost"}
+    assert {k: v[2] for k, v in salary.items()} == {
+        f"特別職/{k} @ FY2024": "ok" for k in ("市長等", "議員", "その他", "計")}
+    assert salary["特別職/計 @ FY2024"][3:5] == (616_912_000, 616_912_000)
+    bond = [r for r in checks if r[0] == "cross_document.bond_balance"]
+    assert [(r[1], r[2], r[3], r[4]) for r in bond] == [
+        (" @ FY2024", "expected_mismatch", 79_276_294_000, 79_124_475_000)]
+    assert not [r for r in checks if r[2] == "mismatch"]
+    assert {r[5] for r in checks} == {"fuji-2025-fuzoku"}
