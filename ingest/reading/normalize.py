@@ -88,14 +88,16 @@ def read_ocr_figures(text: str, keep_width: bool = False) -> tuple[str, tuple[tu
     reading, and the table's identities then decide whether the reading holds (a failing one
     over OCR text is `unverifiable`, never a mismatch).
     """
-    if not any(ch in text for ch in "lIOo()") or "," not in text:
+    if "," not in text or not (", " in text or any(ch in text for ch in "lIOo()")):
         return text, ()
     readings: list[tuple[str, str]] = []
 
     def read(match: re.Match) -> str:
         printed = match.group(0)
         reading = printed.replace("()", "0").replace(" ", "").translate(_OCR_GLYPHS)
-        if reading == printed.replace(" ", "") or sum(ch.isdigit() for ch in printed) < 3:
+        # (a figure whose only misreading is a space after a group's comma, `8,018, 179`, is
+        # read too: in column-aligned text the space would split it into two cells)
+        if reading == printed or sum(ch.isdigit() for ch in printed) < 3:
             return printed
         readings.append((reading, printed))
         return reading.rjust(len(printed)) if keep_width else reading

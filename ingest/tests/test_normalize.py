@@ -124,3 +124,10 @@ def test_ocr_figures_are_read_with_their_misread_glyphs_mended():
     # words, list markers, numbering and clean figures are not figures to mend
     for text in ["l 社会福祉費 9,464,501", "(1),(2) の項", "Iol,abc", "1,234 5,678", "Office lOO"]:
         assert read_ocr_figures(text) == (text, ())
+
+
+def test_an_ocr_figure_split_only_after_a_comma_is_one_figure_in_laid_out_text():
+    from ingest.reading.normalize import read_ocr_figures
+    laid, readings = read_ocr_figures("財政調整基金    8,018, 179   1,234", keep_width=True)
+    assert laid == "財政調整基金     8,018,179   1,234" and readings == (("8,018,179", "8,018, 179"),)
+    assert read_ocr_figures("1,234 5,678") == ("1,234 5,678", ())
