@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
 from functools import lru_cache
 
 from ingest.reading.normalize import normalize_name, strip_format_chars
@@ -120,7 +119,7 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
             continue
         if last_was_number and _UNIT_WORD.match(squeezed):
             unit = unit or squeezed  # `35,500,000 千円`: the unit printed after the cell
-            cells[-1] = replace(cells[-1], unit=squeezed)
+            cells[-1] = cells[-1].with_unit(squeezed)
             continue
         last_was_number = False
         if _DATE.match(squeezed) or _CODE.match(squeezed) or not _NUMBERS_CHUNK.fullmatch(squeezed):
@@ -140,7 +139,7 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
         for m in _CELL.finditer(squeezed):
             cells.append(_cell(line_no, offset + m.start(), offset + m.end(), m.group(1), m.group(2)))
         if word:
-            cells[-1] = replace(cells[-1], unit=word)
+            cells[-1] = cells[-1].with_unit(word)
         last_was_number = True
     if aligned and cells:  # the text columns after the first figure are not the label
         label = [chunk for start, chunk in chunks if start < cells[0].start]

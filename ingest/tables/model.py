@@ -5,12 +5,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True, slots=True)
 class Cell:
     """One printed number: its text as printed (normalized), value, line and place in the line.
 
     `start`/`end` are character offsets in the line as laid out (column-aligned text) or the
     field index (tab-separated rows), used to put the cell under its column.
+
+    Read-only by convention, not `frozen`: every numeric cell of every line is one, and a frozen
+    dataclass costs four times as much to build (each field set through `object.__setattr__`);
+    `unsafe_hash` keeps the hash a frozen one has (of its fields). A reading that gives a cell a
+    unit builds a new cell (`with_unit`).
     """
 
     line: int
@@ -20,6 +25,9 @@ class Cell:
     value: Decimal
     decimals: int  # digits after the point as printed: the precision of the value
     unit: str | None = None  # a unit word printed with this cell (`35,500,000 千円`, `37.1 %`)
+
+    def with_unit(self, unit: str) -> "Cell":
+        return Cell(self.line, self.start, self.end, self.text, self.value, self.decimals, unit)
 
 
 @dataclass
