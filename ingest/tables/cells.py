@@ -33,6 +33,7 @@ _DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}$|^\d{1,2}/\d{1,2}$")
 _ORDINAL = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.、)]?|[ア-ン]|\([ア-ン]\))$")
 _CODE = re.compile(r"^0\d+$")  # `00001`: a code printed with leading zeros, not glued zeros
 _ASCII_DIGIT = re.compile(r"[0-9]")
+_ANY_DIGIT = re.compile(r"\d")  # what `_CHUNK`'s `(?=\d)`, `_PAGE_MARKS` and `_ORDINAL` read as a digit
 _PAGE_MARKS = re.compile(r"^\s*(?:[-―‐－]+\s*\d+\s*[-―‐－]+\s*)+$")  # `- 603 -`, `-― 11 ―-`
 
 
@@ -63,6 +64,30 @@ def _cell(line_no: int, start: int, end: int, sign: str | None, number: str,
     return Cell(line_no, start, end, text, parse_number(text), _decimals(number), unit)
 
 
+def is_prose(text: str) -> bool:
+    """A laid-out line with no digit and no tab: no cells, only an ordinal and a label.
+
+    No cell, page number or `△ 1` chunk without a digit, so the line's chunks are its
+    whitespace-separated words and only a kana ordinal (`ア`, `(ア)`) can open it: `split_row`
+    reads it as `prose_ordinal` and `prose_label` do, without its per-chunk work.
+    """
+    return "\t" not in text and not _ANY_DIGIT.search(text)
+
+
+def prose_ordinal(text: str) -> str:
+    """The ordinal opening a prose line (`is_prose`), or ``."""
+    words = text.split(None, 1)
+    return words[0] if words and _ORDINAL.match(words[0]) else ""
+
+
+def prose_label(text: str) -> str:
+    """The label of a prose line (`is_prose`): its words after the ordinal, as a name."""
+    words = text.split()
+    if words and _ORDINAL.match(words[0]):
+        del words[0]
+    return normalize_name(" ".join(words))
+
+
 def split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:
     """(ordinal, label, cells, unit word printed with a cell) of one laid-out line.
 
@@ -89,6 +114,8 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
     """
     if "\t" in text:
         return _split_fields(line_no, text)
+    if not _ANY_DIGIT.search(text):  # `is_prose` (most lines of a report)
+        return prose_ordinal(text), prose_label(text), [], None
     if _PAGE_MARKS.match(text):
         return "", "", [], None
     chunks = [(m.start(), m.group()) for m in _CHUNK.finditer(text)]

@@ -50,6 +50,27 @@ def test_split_row(text, ordinal, label, cells):
         assert (got_ordinal, got_label) == (ordinal, label)
 
 
+@pytest.mark.parametrize("text, ordinal, label", [
+    ("ア　市　税　の　概　要", "ア", "市税の概要"),
+    ("  (イ)   歳 出 の 状 況   ", "(イ)", "歳出の状況"),
+    ("アイ 事業の概要", "", "アイ事業の概要"),
+    ("   単位：千円   ", "", "単位:千円"),
+    ("第二　会議の概要", "", "第二会議の概要"),
+])
+def test_a_prose_line_is_read_as_its_ordinal_and_label(text, ordinal, label):
+    # a line without a digit takes the short path, and read_lines asks its label only when
+    # a table needs it: both give what split_row gives
+    from ingest.tables.cells import is_prose, prose_label, prose_ordinal
+    from ingest.tables.layout import read_lines
+
+    laid = layout_line(text)
+    assert is_prose(laid)
+    assert split_row(1, laid) == (ordinal, label, [], None)
+    assert (prose_ordinal(laid), prose_label(laid)) == (ordinal, label)
+    (line,) = read_lines([(1, laid)])
+    assert (line.ordinal, line.label, line.cells, line.unit) == (ordinal, label, [], None)
+
+
 def test_units_printed_with_the_first_row_go_to_their_cells():
     _, _, cells, unit = split_row(1, layout_line(
         "  1   市      税   35,500,000 千円     37.1 ％    35,300,000 千円     36.9 ％"))
