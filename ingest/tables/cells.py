@@ -204,6 +204,10 @@ def _spaced_into_words(chunks: list[tuple[int, str]], k: int) -> bool:
     return letters and words and ps + len(prev) + 1 == start and start + len(chunk) + 1 == ns
 
 
+_FIELD_UNIT = re.compile(r"(.+?)\s*(千円|百万円|億円|円|%|人|件|回)")  # `1,000 千円` in one field
+_FIELD_UNIT_ENDS = ("円", "%", "人", "件", "回")  # the last characters `_FIELD_UNIT` may end on
+
+
 def _split_fields(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:
     """Tab-separated row: every field that is one number is a cell, at its field index.
 
@@ -216,8 +220,8 @@ def _split_fields(line_no: int, text: str) -> tuple[str, str, list[Cell], str | 
     ordinal = ""
     for k, (i, f) in enumerate(fields):
         m, u = _CELL.fullmatch(f), None
-        if m is None:
-            mu = re.fullmatch(r"(.+?)\s*(千円|百万円|億円|円|%|人|件|回)", f)
+        if m is None and f.endswith(_FIELD_UNIT_ENDS):  # (most fields are words: no scan)
+            mu = _FIELD_UNIT.fullmatch(f)
             if mu:
                 m, u = _CELL.fullmatch(mu.group(1)), mu.group(2)
         if m is not None and k == 0 and len(fields) > 1 and f.isdigit() and len(f) <= 2 \
