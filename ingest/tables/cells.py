@@ -80,12 +80,34 @@ def prose_ordinal(text: str) -> str:
     return words[0] if words and _ORDINAL.match(words[0]) else ""
 
 
-def prose_label(text: str) -> str:
-    """The label of a prose line (`is_prose`): its words after the ordinal, as a name."""
+def _prose_words(text: str) -> str:
     words = text.split()
     if words and _ORDINAL.match(words[0]):
         del words[0]
-    return normalize_name(" ".join(words))
+    return " ".join(words)
+
+
+def prose_label(text: str) -> str:
+    """The label of a prose line (`is_prose`): its words after the ordinal, as a name."""
+    return normalize_name(_prose_words(text))
+
+
+def line_label(text: str) -> str:
+    """The label `split_row` gives a laid-out line (of its reading, cached: no second reading).
+
+    `read_row` leaves it to this for a line without cells: most such lines are never asked."""
+    if is_prose(text):
+        return prose_label(text)
+    return normalize_name(_split_cached(text)[1])
+
+
+def read_row(line_no: int, text: str) -> tuple[str, str | None, list[Cell], str | None]:
+    """`split_row`, except that the label of a line without cells is None (`line_label`)."""
+    ordinal, words, parts, unit = _split_cached(text)
+    if not parts:
+        return ordinal, None, [], unit
+    line = (line_no,)
+    return ordinal, normalize_name(words), [Cell(*line, *p) for p in parts], unit
 
 
 def split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:
@@ -94,19 +116,28 @@ def split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None
     Reports repeat lines (page furniture, ruled rows) and the same document is often read
     again: the reading of a text is cached, and only the line number is put on its cells.
     """
-    ordinal, label, parts, unit = _split_cached(text)
-    return ordinal, label, [Cell(line_no, *p) for p in parts], unit
+    ordinal, words, parts, unit = _split_cached(text)
+    return ordinal, normalize_name(words), [Cell(line_no, *p) for p in parts], unit
 
 
 @lru_cache(maxsize=16384)
 def _split_cached(text: str) -> tuple[str, str, tuple, str | None]:
-    ordinal, label, cells, unit = _split_row(0, text)
+    """The reading of a text, its label as printed (`normalize_name` makes it the label)."""
+    ordinal, label, cells, unit = _split_words(0, text)
     return ordinal, label, tuple((c.start, c.end, c.text, c.value, c.decimals, c.unit)
                                  for c in cells), unit
 
 
 def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:
-    """(ordinal, label, cells, unit word printed with a cell) of one laid-out line.
+    """(ordinal, label, cells, unit word printed with a cell) of one laid-out line."""
+    ordinal, words, cells, unit = _split_words(line_no, text)
+    return ordinal, normalize_name(words), cells, unit
+
+
+def _split_words(line_no: int, text: str) -> tuple[str, str, list[Cell], str | None]:
+    """(ordinal, label words, cells, unit word printed with a cell) of one laid-out line.
+
+    The label words normalized as a name (`normalize_name`) are the row's label.
 
     The label is the text that is not a cell, normalized as a name (`市 税` → `市税`); the
     ordinal is a row number opening the line (`1`, `(1)`, `ア`). A line whose numbers sit
@@ -115,7 +146,7 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
     if "\t" in text:
         return _split_fields(line_no, text)
     if not _ANY_DIGIT.search(text):  # `is_prose` (most lines of a report)
-        return prose_ordinal(text), prose_label(text), [], None
+        return prose_ordinal(text), _prose_words(text), [], None
     if _PAGE_MARKS.match(text):
         return "", "", [], None
     chunks = [(m.start(), m.group()) for m in _CHUNK.finditer(text)]
@@ -128,7 +159,7 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
     if not _ASCII_DIGIT.search(text):
         # no figure without an ASCII digit (every cell pattern needs one): all of it is label,
         # as the loop below would find chunk by chunk (most lines of a report are prose)
-        return ordinal, normalize_name(" ".join([chunk for _, chunk in chunks])), [], None
+        return ordinal, " ".join([chunk for _, chunk in chunks]), [], None
     # Column-aligned text (runs of spaces between its parts) may print a text column between
     # number columns (期間 `4年度から`, 備考); in text flow, text between numbers is prose.
     aligned = "   " in text.strip()
@@ -155,7 +186,7 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
             label.append(chunk)
             continue
         if text_after_cells and not aligned:
-            return ordinal, normalize_name(text), [], None  # prose: text between numbers
+            return ordinal, text, [], None  # prose: text between numbers
         tail = _UNIT_TAIL.search(squeezed)
         word = None
         if tail:
@@ -170,7 +201,7 @@ def _split_row(line_no: int, text: str) -> tuple[str, str, list[Cell], str | Non
         last_was_number = True
     if aligned and cells:  # the text columns after the first figure are not the label
         label = [chunk for start, chunk in chunks if start < cells[0].start]
-    return ordinal, normalize_name(" ".join(label)), cells, unit
+    return ordinal, " ".join(label), cells, unit
 
 
 _EMBEDDED = re.compile(r"(?:(?<=[^\d,.△▲\-\s])|^)([1-9]\d{0,2}(?:,\d{3})+)(?=[^\d,.%]|$)")
@@ -233,4 +264,4 @@ def _split_fields(line_no: int, text: str) -> tuple[str, str, list[Cell], str | 
             continue
         cells.append(_cell(line_no, i, i + 1, m.group(1), m.group(2), u))
         unit = unit or u
-    return ordinal, normalize_name(" ".join(label)), cells, unit
+    return ordinal, " ".join(label), cells, unit

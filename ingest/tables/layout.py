@@ -31,7 +31,7 @@ from statistics import median
 
 from ingest.reading.normalize import normalize_name
 from ingest.reading.numbers import unit_statement
-from ingest.tables.cells import is_prose, ordinal_level, prose_label, prose_ordinal, split_row
+from ingest.tables.cells import is_prose, line_label, ordinal_level, prose_ordinal, read_row
 from ingest.tables.model import EXACT_UNITS, Column, Row, Table
 
 MAX_GAP = 4          # other lines allowed between two rows of one table
@@ -46,16 +46,16 @@ class _Line:
     no: int
     text: str
     ordinal: str
-    _label: str | None  # None: a prose line's label, read when first asked for (`label`)
+    _label: str | None  # None: the label of a line without cells, read when first asked for
     cells: list
     unit: str | None
 
     @property
     def label(self) -> str:
-        # Most lines of a report are prose, and only those near a table are ever asked for
-        # their label (about one in ten): the others are never normalized as a name.
+        # Most lines of a report have no cells (prose), and only those near a table are ever
+        # asked for their label (about one in ten): the others are never normalized as a name.
         if self._label is None:
-            self._label = prose_label(self.text)
+            self._label = line_label(self.text)
         return self._label
 
 
@@ -73,7 +73,7 @@ def read_lines(numbered: list[tuple[int, str]]) -> list[_Line]:
         if is_prose(text):
             out.append(_Line(no, text, prose_ordinal(text), None, [], None))
             continue
-        ordinal, label, cells, unit = split_row(no, text)
+        ordinal, label, cells, unit = read_row(no, text)
         if cells and "\t" not in text and all(_spelled(text, c.start, c.end) for c in cells) \
                 and (not ordinal.isdigit() or _spelled(text, *_ordinal_span(text, ordinal))):
             # a line of letter-spaced words with a number in them (a title, a header) has no

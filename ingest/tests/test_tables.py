@@ -71,6 +71,25 @@ def test_a_prose_line_is_read_as_its_ordinal_and_label(text, ordinal, label):
     assert (line.ordinal, line.label, line.cells, line.unit) == (ordinal, label, [], None)
 
 
+@pytest.mark.parametrize("text", [
+    "相談件数は108件、アクセス件数は11,931,018件であった。",
+    "                   - 603 -        - 604 -",
+    "議第84号 令和6年度沼津市一般会計補正予算(第7回)",
+    "  2   地  方  譲  与  税      466,000    0.5     △ 31,000   △ 6.2",
+    "1\t市税\t1,000\t2,000",
+    "会議名\t第3回",
+])
+def test_read_lines_gives_the_label_split_row_gives(text):
+    # a line without cells gets its label only when asked (line_label): the same label
+    from ingest.tables.layout import read_lines
+
+    laid = layout_line(text)
+    (line,) = read_lines([(7, laid)])
+    ordinal, label, cells, unit = split_row(7, laid)
+    assert (line.ordinal, line.cells, line.unit) == (ordinal, cells, unit)
+    assert line.label == label
+
+
 def test_units_printed_with_the_first_row_go_to_their_cells():
     _, _, cells, unit = split_row(1, layout_line(
         "  1   市      税   35,500,000 千円     37.1 ％    35,300,000 千円     36.9 ％"))
