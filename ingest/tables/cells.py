@@ -29,9 +29,11 @@ _UNIT_TAIL = re.compile(rf"({_UNITS})$")
 _UNIT_WORD = re.compile(rf"^(?:{_UNITS})$")
 # Chunks of a laid-out line: a negative mark may be followed by one space (`△ 31,000`).
 _CHUNK = re.compile(r"[△▲\-] (?=\d)\S*|\S+")
-_DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}$|^\d{1,2}/\d{1,2}$")
 _ORDINAL = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.、)]?|[ア-ン]|\([ア-ン]\))$")
-_CODE = re.compile(r"^0\d+$")  # `00001`: a code printed with leading zeros, not glued zeros
+# A chunk of figures (`_NUMBERS_CHUNK`) that is not a date (`6.11.22`, `6/2`) or a code printed
+# with leading zeros (`00001`, not glued zeros): one pass over the chunk, not three.
+_FIGURES_CHUNK = re.compile(r"(?!(?:\d{1,2}\.\d{1,2}\.\d{1,2}|\d{1,2}/\d{1,2}|0\d+)\Z)"
+                            + _NUMBERS_CHUNK.pattern)
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _ANY_DIGIT = re.compile(r"\d")  # what `_CHUNK`'s `(?=\d)`, `_PAGE_MARKS` and `_ORDINAL` read as a digit
 _PAGE_MARKS = re.compile(r"^\s*(?:[-―‐－]+\s*\d+\s*[-―‐－]+\s*)+$")  # `- 603 -`, `-― 11 ―-`
@@ -180,7 +182,7 @@ def _split_words(line_no: int, text: str) -> tuple[str, str, list[Cell], str | N
             cells[-1] = cells[-1].with_unit(squeezed)
             continue
         last_was_number = False
-        if _DATE.match(squeezed) or _CODE.match(squeezed) or not _NUMBERS_CHUNK.fullmatch(squeezed):
+        if not _FIGURES_CHUNK.fullmatch(squeezed):  # a date, a code or words: label
             if cells:
                 text_after_cells = True
             label.append(chunk)

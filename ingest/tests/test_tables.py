@@ -90,6 +90,23 @@ def test_read_lines_gives_the_label_split_row_gives(text):
     assert line.label == label
 
 
+def test_a_figures_chunk_is_a_numbers_chunk_that_is_no_date_or_code():
+    # the one-pass pattern against the three tests it stands for
+    import random
+    import re
+
+    from ingest.tables.cells import _FIGURES_CHUNK, _NUMBERS_CHUNK
+
+    date = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}$|^\d{1,2}/\d{1,2}$")
+    code = re.compile(r"^0\d+$")
+    rnd = random.Random(3)
+    alphabet = list("0123456789.,/△▲-千円%人件回台ポイントア")
+    for _ in range(50_000):
+        s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 10)))
+        figures = not (date.match(s) or code.match(s) or not _NUMBERS_CHUNK.fullmatch(s))
+        assert figures == bool(_FIGURES_CHUNK.fullmatch(s)), s
+
+
 def test_units_printed_with_the_first_row_go_to_their_cells():
     _, _, cells, unit = split_row(1, layout_line(
         "  1   市      税   35,500,000 千円     37.1 ％    35,300,000 千円     36.9 ％"))
