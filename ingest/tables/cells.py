@@ -211,7 +211,7 @@ _EMBEDDED = re.compile(r"(?:(?<=[^\d,.△▲\-\s])|^)([1-9]\d{0,2}(?:,\d{3})+)(?
 
 def _unglue(start: int, chunk: str) -> list[tuple[int, str]]:
     """A thousands-grouped figure printed with no space between it and the words around it
-    (`富士西公園建設事業6,986,000平成11年度から`: a long label runs into its 限度額 and the
+    (`〇〇公園建設事業6,986,000平成11年度から`: a long label runs into its 限度額 and the
     期間 after it) stands apart: words, figure, words. Only grouped figures: a bare `11` in
     `平成11年度` is part of the words."""
     if chunk[0] in "△▲-" or chunk[-1].isdigit() and chunk[0].isdigit():

@@ -409,7 +409,7 @@ def q_reconciliation(con, code: str, fy: int) -> list[tuple[str, int]]:
 def q_coverage(con, code: str, fy: int) -> list[tuple[str, str, int, int]]:
     """(document_id, title, numeric tokens, captured tokens) of each document of the section.
 
-    The chart labels a document by its title: the id (`koganei-2021`) is a code, not Japanese."""
+    The chart labels a document by its title: the id (`city-2021`) is a code, not Japanese."""
     return _rows(con, """
         select c.document_id, coalesce(d.title, c.document_id),
                sum(c.numeric_tokens)::bigint, sum(c.captured_tokens)::bigint

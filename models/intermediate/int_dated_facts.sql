@@ -169,54 +169,39 @@ bond_purpose_lines as (
 
 ),
 
-bond_facts as (
+-- each printed line once, with the figure it states for the document's year and the one it
+-- states for the year before (an opening balance, a 前年度 column), where it prints one
+stated as (
 
-    -- closing balance: the end of the document's year (a budget book projects it)
+    -- an account's bond balance: closing at the end of the document's year (a budget book
+    -- projects it), opening at the end of the year before (a budget book's 前年度末 is a 見込 too)
     select
         municipality_code,
         document_id,
-        fiscal_year as document_fiscal_year,
+        fiscal_year,
         source_line,
         last_source_line,
         'bond_balance' as subject,
         account_key as subject_key,
-        fiscal_year as measure_fiscal_year,
         case when basis = 'projected' then 'projected' else 'actual' end as basis,
-        closing_balance_yen as value_yen,
+        closing_balance_yen as this_year_yen,
+        case when basis in ('annual', 'projected') then opening_balance_yen end as year_before_yen,
         term_count,
         unresolved_flag,
         terms
     from bond_totals
     union all
-    -- opening balance: the end of the year before (a budget book's 前年度末 is a 見込 too)
     select
         municipality_code,
         document_id,
-        fiscal_year as document_fiscal_year,
-        source_line,
-        last_source_line,
-        'bond_balance' as subject,
-        account_key as subject_key,
-        fiscal_year - 1 as measure_fiscal_year,
-        case when basis = 'projected' then 'projected' else 'actual' end as basis,
-        opening_balance_yen as value_yen,
-        term_count,
-        unresolved_flag,
-        terms
-    from bond_totals
-    where basis in ('annual', 'projected') and opening_balance_yen is not null
-    union all
-    select
-        municipality_code,
-        document_id,
-        fiscal_year as document_fiscal_year,
+        fiscal_year,
         source_line,
         source_line as last_source_line,
         'bond_purpose_balance' as subject,
         account_key || '/' || line_name as subject_key,
-        fiscal_year as measure_fiscal_year,
         case when basis = 'projected' then 'projected' else 'actual' end as basis,
-        closing_balance_yen as value_yen,
+        closing_balance_yen as this_year_yen,
+        case when basis in ('annual', 'projected') then opening_balance_yen end as year_before_yen,
         1 as term_count,
         case when status <> 'ok' then 1 else 0 end as unresolved_flag,
         'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
@@ -225,174 +210,102 @@ bond_facts as (
     select
         municipality_code,
         document_id,
-        fiscal_year as document_fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'bond_purpose_balance' as subject,
-        account_key || '/' || line_name as subject_key,
-        fiscal_year - 1 as measure_fiscal_year,
-        case when basis = 'projected' then 'projected' else 'actual' end as basis,
-        opening_balance_yen as value_yen,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from bond_purpose_lines
-    where basis in ('annual', 'projected') and opening_balance_yen is not null
-
-),
-
-fund_facts as (
-
-    select
-        municipality_code,
-        document_id,
-        fiscal_year as document_fiscal_year,
+        fiscal_year,
         source_line,
         source_line as last_source_line,
         'fund_balance' as subject,
         fund_name as subject_key,
-        fiscal_year as measure_fiscal_year,
         'actual' as basis,
-        closing_balance_yen as value_yen,
+        closing_balance_yen as this_year_yen,
+        opening_balance_yen as year_before_yen,
         1 as term_count,
         case when status <> 'ok' then 1 else 0 end as unresolved_flag,
         'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
     from fund_balances
-    where closing_balance_yen is not null
     union all
     select
         municipality_code,
         document_id,
-        fiscal_year as document_fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'fund_balance' as subject,
-        fund_name as subject_key,
-        fiscal_year - 1 as measure_fiscal_year,
-        'actual' as basis,
-        opening_balance_yen as value_yen,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from fund_balances
-    where opening_balance_yen is not null
-
-),
-
-budget_item_facts as (
-
-    select
-        municipality_code,
-        document_id,
-        fiscal_year as document_fiscal_year,
+        fiscal_year,
         source_line,
         source_line as last_source_line,
         'budget_item' as subject,
         side || '/' || case when is_total then '合計' else conformed_item_name end as subject_key,
-        fiscal_year as measure_fiscal_year,
         'budget' as basis,
-        current_yen as value_yen,
+        current_yen as this_year_yen,
+        previous_yen as year_before_yen,
         1 as term_count,
         case when status <> 'ok' then 1 else 0 end as unresolved_flag,
         'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
     from budget_book_items
-    where current_yen is not null
     union all
     select
         municipality_code,
         document_id,
-        fiscal_year as document_fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'budget_item' as subject,
-        side || '/' || case when is_total then '合計' else conformed_item_name end as subject_key,
-        fiscal_year - 1 as measure_fiscal_year,
-        'budget' as basis,
-        previous_yen as value_yen,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from budget_book_items
-    where previous_yen is not null
-
-),
-
-allocation_tax_facts as (
-
-    select
-        municipality_code,
-        document_id,
-        fiscal_year as document_fiscal_year,
+        fiscal_year,
         source_line,
         source_line as last_source_line,
         'local_allocation_tax' as subject,
         item_name as subject_key,
-        fiscal_year as measure_fiscal_year,
         'actual' as basis,
-        amount_yen as value_yen,
+        amount_yen as this_year_yen,
+        prior_year_amount_yen as year_before_yen,
         1 as term_count,
         case when status <> 'ok' then 1 else 0 end as unresolved_flag,
         'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
     from allocation_tax
-    where amount_yen is not null
     union all
+    -- a 給与費明細書 line named by its class and 区分 (特別職/議員): a 本年度 line is this
+    -- year's budget, a 前年度 line the year before's
     select
         municipality_code,
         document_id,
-        fiscal_year as document_fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'local_allocation_tax' as subject,
-        item_name as subject_key,
-        fiscal_year - 1 as measure_fiscal_year,
-        'actual' as basis,
-        prior_year_amount_yen as value_yen,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from allocation_tax
-    where prior_year_amount_yen is not null
-
-),
-
--- a 給与費明細書 line named by its class and 区分 (特別職/議員): 本年度 is this year's budget,
--- 前年度 the year before's
-salary_facts as (
-
-    select
-        municipality_code,
-        document_id,
-        fiscal_year as document_fiscal_year,
+        fiscal_year,
         source_line,
         source_line as last_source_line,
         'salary_cost' as subject,
         staff_class || '/' || category_name as subject_key,
-        case when period = 'previous' then fiscal_year - 1 else fiscal_year end as measure_fiscal_year,
         'budget' as basis,
-        total_cost_yen as value_yen,
+        case when period = 'current' then total_cost_yen end as this_year_yen,
+        case when period = 'previous' then total_cost_yen end as year_before_yen,
         1 as term_count,
         case when status <> 'ok' then 1 else 0 end as unresolved_flag,
         'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
     from salary_costs
-    where
-        period in ('current', 'previous')
-        and staff_class is not null
-        and category_name is not null
-        and total_cost_yen is not null
+    where staff_class is not null and category_name is not null
+
+),
+
+years_back as (
+
+    select 0 as years_back
+    union all
+    select 1 as years_back
 
 ),
 
 facts as (
 
-    select * from bond_facts
-    union all
-    select * from fund_facts
-    union all
-    select * from budget_item_facts
-    union all
-    select * from allocation_tax_facts
-    union all
-    select * from salary_facts
+    select
+        stated.municipality_code,
+        stated.document_id,
+        stated.fiscal_year as document_fiscal_year,
+        stated.source_line,
+        stated.last_source_line,
+        stated.subject,
+        stated.subject_key,
+        stated.fiscal_year - years_back.years_back as measure_fiscal_year,
+        stated.basis,
+        case when years_back.years_back = 0 then stated.this_year_yen else stated.year_before_yen end
+            as value_yen,
+        stated.term_count,
+        stated.unresolved_flag,
+        stated.terms
+    from stated
+    cross join years_back
+    where
+        (years_back.years_back = 0 and stated.this_year_yen is not null)
+        or (years_back.years_back = 1 and stated.year_before_yen is not null)
 
 ),
 

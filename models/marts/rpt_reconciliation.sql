@@ -30,67 +30,35 @@ acknowledged as (
 
 ),
 
+-- every source of checks in one shape: its tolerance (the warehouse's own identities are exact)
+-- and whether a difference is expected (declared by the document, or a revised projection)
+{%- set sources = [
+    ('extractor_checks', 'tolerance', 'expected'),
+    ('identity_checks', 'cast(0 as double)', 'false'),
+    ('cross_document_checks', 'tolerance', 'expected'),
+    ('external_checks', 'tolerance', 'false'),
+] %}
 checks as (
+    {%- for relation, tolerance, expected in sources %}
 
-    select
-        check_id,
-        municipality_code,
-        fiscal_year,
-        subject,
-        group_label,
-        reported_value,
-        computed_value,
-        tolerance,
-        note,
-        expected as declared_by_document,
-        document_id,
-        source_line
-    from extractor_checks
-    union all
-    select
-        check_id,
-        municipality_code,
-        fiscal_year,
-        subject,
-        group_label,
-        reported_value,
-        computed_value,
-        cast(0 as double) as tolerance,
-        note,
-        false as declared_by_document,
-        document_id,
-        source_line
-    from identity_checks
-    union all
-    select
-        check_id,
-        municipality_code,
-        fiscal_year,
-        subject,
-        group_label,
-        reported_value,
-        computed_value,
-        tolerance,
-        note,
-        expected as declared_by_document,
-        document_id,
-        source_line
-    from cross_document_checks
-    union all
-    select
-        check_id,
-        municipality_code,
-        fiscal_year,
-        subject,
-        group_label,
-        reported_value,
-        computed_value,
-        tolerance,
-        note,
-        false as declared_by_document,
-        document_id,
-        source_line
-    from external_checks
+        select
+            check_id,
+            municipality_code,
+            fiscal_year,
+            subject,
+            group_label,
+            reported_value,
+            computed_value,
+            {{ tolerance }},
+            note,
+            {{ expected }} as declared_by_document,
+            document_id,
+            source_line
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 ),
 
