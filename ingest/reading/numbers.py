@@ -152,26 +152,61 @@ def _list_ordinals(line: str, matches) -> set[int]:
     return out
 
 
-def _row_ordinal(line: str, matches) -> set[int]:
-    """The row number opening a table row (`7 地方消費税交付金 5,600,000 5.9 …`): a label.
+# A number glued to a counter or a multiplier is a figure (`14件`, `30万円`, `5年`), not the
+# ordinal of the label it is glued to (`2総務費`, `1普通債`).
+_COUNTERS = frozenset("万億千百兆件人名円個台回校所戸箇ヶヵか月日年歳分秒冊枚本両頭株種点棟室基号期次条位級割倍世帯区%")
+_MARKER = re.compile(r"\d{1,2}\.(?!\d)")  # `1.` opening the rest of a line
 
-    A number of one or two digits at the line start, followed by a space and label text, on
-    a line that prints at least two more numbers; or followed by `.` / `、` and a space
-    (`1. 普通債`).
+
+def _label_ordinals(line: str, matches) -> set[int]:
+    """Start offsets of the numbers that number a label, not figures.
+
+    - `N.` markers: one or two digits at the line start or after a space, then a point that
+      opens no decimals (`1.総括事項`, `1. 1. 1. 均等割 68,310 …`, a lone `2.`); a point and a
+      space then a number is a date (`4. 1`), not a marker.
+    - A number glued to the label it numbers, opening the line (or after a space, right after
+      another such ordinal), on a row that prints two more numbers, a grouped amount among
+      them (`2総 務 費 1総 務 管 理 費 14,305 9,636 9,636`): glued to a letter that is no
+      counter or multiplier (`14件`, `30万円` are figures; so are `2色・ 4ページ … 2` and
+      `… 3,000部 無償配布 33部`, which open no row of amounts or follow figures).
+    - The row number opening a table row: one or two digits at the line start, a space and
+      label text, then two more numbers (`7 地方消費税交付金 5,600,000 5.9 …`) or one grouped
+      figure (`3 職 員 手 当 等 1,294`); `1、 普通債` likewise.
     """
-    first = matches[0]
-    start, end = first.span()
-    if end - start > 2 or line[:start].strip() or end >= len(line):
-        return set()
-    if line[end] in ".、" and end + 1 < len(line) and line[end + 1] == " ":
-        rest = line[end + 1:].lstrip()  # `1. 普通債`: an ordinal whatever follows
-        return {start} if rest and not rest[0].isdigit() else set()
-    if len(matches) < 3 or line[end] not in " \t":
-        return set()
-    rest = line[end:].lstrip()
-    if not rest or rest[0].isdigit() or rest[0] in "-.,":
-        return set()
-    return {start}
+    out: set[int] = set()
+    size = len(line)
+    last = len(matches) - 1
+    for i, m in enumerate(matches):
+        start, end = m.span()
+        if end - start > 2 or end >= size or not line[start:end].isdecimal():
+            continue
+        if i == 0:
+            if line[:start].strip():
+                continue
+        elif not line[start - 1].isspace():
+            continue
+        nxt = line[end]
+        if nxt == "." or (nxt == "、" and i == 0):
+            after = line[end + 1:end + 2]
+            rest = line[end + 1:].lstrip()
+            if not after or after != " " and not after.isdigit() or (
+                    after == " " and rest and (not rest[0].isdigit() or _MARKER.match(rest))):
+                out.add(start)
+            continue
+        if nxt > "\u3000" and nxt.isalpha():
+            opens = i == 0 or matches[i - 1].start() in out  # `2総務費 1総務管理費 …`
+            amounts = any("," in later.group() for later in matches[i + 1:])
+            if opens and amounts and last - i >= 2 and nxt not in _COUNTERS:
+                out.add(start)
+            continue
+        if i or nxt not in " \t":
+            continue
+        rest = line[end:].lstrip()
+        if not rest or rest[0].isdigit() or rest[0] in "-.,":
+            continue
+        if last >= 2 or (last == 1 and "," in matches[1].group() and rest[0] not in _COUNTERS):
+            out.add(start)
+    return out
 
 
 @lru_cache(maxsize=8192)
@@ -189,7 +224,7 @@ def figure_tokens(line: str, heading: bool = False) -> tuple[str, ...]:
     matches = list(_TOKEN.finditer(line))
     if not matches or (len(matches) >= 6 and _is_month_header([m.group() for m in matches])):
         return ()
-    labels = _list_ordinals(line, matches) | _spaced_dates(line) | _row_ordinal(line, matches)
+    labels = _list_ordinals(line, matches) | _spaced_dates(line) | _label_ordinals(line, matches)
     found = []
     for i, m in enumerate(matches):
         start, end = m.span()

@@ -34,6 +34,8 @@ _ORDINAL = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.、)]?|[ア-ン]|\([ア-ン]\))
 # with leading zeros (`00001`, not glued zeros): one pass over the chunk, not three.
 _FIGURES_CHUNK = re.compile(r"(?!(?:\d{1,2}\.\d{1,2}\.\d{1,2}|\d{1,2}/\d{1,2}|0\d+)\Z)"
                             + _NUMBERS_CHUNK.pattern)
+# A rate printed with its direction word (`2.7%増`, `1.1%減`): a figure, negative when it fell.
+_DIRECTED_RATE = re.compile(rf"([△▲\-]?)({_NUMBER})%([増減])")
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _ANY_DIGIT = re.compile(r"\d")  # what `_CHUNK`'s `(?=\d)`, `_PAGE_MARKS` and `_ORDINAL` read as a digit
 _PAGE_MARKS = re.compile(r"^\s*(?:[-―‐－]+\s*\d+\s*[-―‐－]+\s*)+$")  # `- 603 -`, `-― 11 ―-`
@@ -64,6 +66,12 @@ def _cell(line_no: int, start: int, end: int, sign: str | None, number: str,
           unit: str | None = None) -> Cell:
     text = ("-" if sign else "") + number
     return Cell(line_no, start, end, text, parse_number(text), _decimals(number), unit)
+
+
+def _rate_cell(line_no: int, start: int, end: int, rate: re.Match) -> Cell:
+    """`2.7%増` → 2.7 %, `1.1%減` → -1.1 % (a printed △ keeps its own sign)."""
+    sign = rate.group(1) or ("-" if rate.group(3) == "減" else None)
+    return _cell(line_no, start, end, sign, rate.group(2), "%")
 
 
 def is_prose(text: str) -> bool:
@@ -182,6 +190,13 @@ def _split_words(line_no: int, text: str) -> tuple[str, str, list[Cell], str | N
             cells[-1] = cells[-1].with_unit(squeezed)
             continue
         last_was_number = False
+        rate = _DIRECTED_RATE.fullmatch(squeezed) if squeezed[-1] in "増減" else None
+        if rate is not None and (aligned or not text_after_cells):
+            offset = start + len(chunk) - len(chunk.lstrip())
+            cells.append(_rate_cell(line_no, offset, offset + len(squeezed), rate))
+            unit = unit or "%"
+            last_was_number = True
+            continue
         if not _FIGURES_CHUNK.fullmatch(squeezed):  # a date, a code or words: label
             if cells:
                 text_after_cells = True

@@ -445,6 +445,9 @@ def _column_totals(table: Table, ratio: list[bool] | None = None) -> list[Identi
                 break
             if best is None:
                 best = ids
+        if best and not all(i.holds for i in best):
+            best = (_through_unlabelled_subtotals(table, t, plain, label, ratio)
+                    or _over_an_earlier_total(table, t, start, plain, label, ratio) or best)
         out.extend(best or [])
         if label.startswith("小"):
             sub_totals.append(t)
@@ -452,6 +455,90 @@ def _column_totals(table: Table, ratio: list[bool] | None = None) -> list[Identi
             sub_totals = []
         start = t + 1
     return out
+
+
+MAX_SUBTOTAL_PARTS = 6
+MAX_SEARCHED_ROWS = 8
+
+
+def _holds_in_columns(ids: list[Identity], spare: int) -> bool:
+    """Holds in at least `MIN_ROWS` columns with figures other than 0 (0 = 0 + 0 proves
+    nothing), and fails in at most `spare` of them (a reading that fails in one column of
+    many is that column's misprint, not a coincidence)."""
+    holding = sum(1 for i in ids if i.holds)
+    telling = sum(1 for i in ids if i.holds and i.reported.value != 0)
+    return telling >= MIN_ROWS and len(ids) - holding <= spare
+
+
+_TOTAL_RANKS = ("小計", "計", "合計", "総計")
+
+
+def _rank(label: str) -> int:
+    """How far a total reaches: 小計 < 計 < 合計 < 総計 (by the word its label ends with)."""
+    bare = label.replace(" ", "")
+    return max((k for k, w in enumerate(_TOTAL_RANKS) if bare.endswith(w)), default=-1)
+
+
+def _through_unlabelled_subtotals(table: Table, t: int, plain: list[int], label: str,
+                                  ratio: list[bool]) -> list[Identity] | None:
+    """The total of row `t` over its rows with their unlabelled subtotals in place of the rows
+    they add up, when that reading holds in all its columns but at most one; with the
+    subtotals' own identities (found from the rows: one failing is `unverifiable`). None
+    otherwise.
+
+    A row that is the sum of the rows right above it, in every column it prints but at most
+    one and in at least three (`普通交付税(算定額)` + `(調整額)` = `(実交付額)`, then 合計 =
+    実交付額 + 臨時財政対策債), is a subtotal its label does not name; the shortest run of rows
+    it adds up in every column is taken, else the shortest in all but one.
+    """
+    parts, found = list(plain), []
+    j = 2
+    while j < len(parts):
+        s = parts[j]
+        runs = [parts[j - size:j] for size in range(2, min(j, MAX_SUBTOTAL_PARTS) + 1)]
+        checked = [(run, _column_sum_check(table, s, run, "column_total", table.rows[s].label, ratio))
+                   for run in runs]
+        hit = next(((run, ids) for spare in (0, 1) for run, ids in checked
+                    if _holds_in_columns(ids, spare) and any(len(i.terms) >= 2 for i in ids)), None)
+        if hit is not None:
+            run, ids = hit
+            for i in ids:
+                i.found_from_rows = True
+                i.supported_by = f"subtotal: holds in {sum(x.holds for x in ids)} columns"
+            found.extend(ids)
+            parts[j - len(run):j] = []
+            j -= len(run)
+        j += 1
+    if not found:
+        return None
+    ids = _column_sum_check(table, t, parts, "column_total", label, ratio)
+    return ids + found if _holds_in_columns(ids, 1) else None
+
+
+def _over_an_earlier_total(table: Table, t: int, start: int, plain: list[int], label: str,
+                           ratio: list[bool]) -> list[Identity] | None:
+    """A grand total over one earlier total of a lower rank and some of the rows since it
+    (`総計` = 実績 `合計` + 特別交付税(決定額), the 県要望額 row above it a memo; a 計 is never
+    taken over the 計 of the part before it, which a row of the same figures could mimic), when that
+    reading holds in every column the total prints but at most one, and in at least three:
+    the most rows that hold are taken. None otherwise (and for more than `MAX_SEARCHED_ROWS`
+    rows)."""
+    rank = _rank(label)
+    earlier = [k for k in range(start - 1, -1, -1) if table.rows[k].is_total
+               and _rank(table.rows[k].path[-1] if table.rows[k].path else "計") < rank]
+    if not earlier or not plain or len(plain) > MAX_SEARCHED_ROWS:
+        return None
+    for spare in (0, 1):
+        for k in earlier:
+            for size in range(len(plain), 0, -1):
+                for kept in combinations(plain, size):
+                    ids = _column_sum_check(table, t, [k, *kept], "column_total", label, ratio)
+                    if _holds_in_columns(ids, spare):
+                        for i in ids:
+                            i.supported_by = (f"{label}: an earlier total and rows that hold in "
+                                              f"{sum(x.holds for x in ids)} columns")
+                        return ids
+    return None
 
 
 def _compared_rows(table: Table, ratio: list[bool] | None = None) -> list[Identity]:

@@ -324,8 +324,12 @@ def _header_like(ln: _Line) -> bool:
 
 
 def _new_header_between(current: list[_Line]) -> bool:
+    """Column words between the table's last row and the next: a new table's header. One
+    word repeated over several columns between two rows (`経済対策による` ×5, the note of the
+    cells under it) names no columns apart: a note, not a header."""
     last = _last_index(current, 2)
-    return any(_header_like(c) for c in current[last + 1:])
+    return any(_header_like(c) and len({w for _, _, w in _header_fragments(c.text)}) > 1
+               for c in current[last + 1:])
 
 
 def _after_closing_total(current: list[_Line], ln: _Line) -> bool:

@@ -78,3 +78,28 @@ def test_printed_integers_round_trip(n):
 def test_parse_number_never_raises(text):
     parse_number(text)
     figure_tokens(text)
+
+
+def test_figure_tokens_skip_numbers_that_number_a_label():
+    # `N.` markers of headings and of 款/項/目 columns, a lone marker line
+    assert figure_tokens("1.総括事項") == ()
+    assert figure_tokens("10.令和8年度 当初予算に計上した主な継続事業") == ()
+    assert list(figure_tokens("1. 1. 1. 均等割 68,310 66,825 1,485")) == ["68,310", "66,825", "1,485"]
+    assert figure_tokens("2.") == ()
+    # ordinals glued to the labels they number, on a row of amounts
+    assert list(figure_tokens("2総 務 費 1総 務 管 理 費 電子自治体推進事業費 14,305 9,636 9,636")) == \
+        ["14,305", "9,636", "9,636"]
+    assert list(figure_tokens("3そ の 他 6,838,284,999 0 0 709,492,466")) == \
+        ["6,838,284,999", "0", "0", "709,492,466"]
+    # a 節 number before its label and one amount
+    assert list(figure_tokens("3 職 員 手 当 等 1,294")) == ["1,294"]
+
+
+def test_figure_tokens_keep_counts_glued_to_their_counters():
+    assert list(figure_tokens("予 算 議 案 14件")) == ["14"]
+    assert list(figure_tokens("2色・ 4ページ(うち2ページ4色) 2")) == ["2", "4", "2", "4", "2"]
+    assert list(figure_tokens("22取組(うち最優秀取組 2件、優秀取組 1件、奨励取組 3件)")) == ["22", "2", "1", "3"]
+    assert list(figure_tokens("無償配布 3,000部 33部 6部")) == ["3,000", "33", "6"]
+    assert list(figure_tokens("50銭未満の端数があるときは、 50銭以上1円未満")) == ["50", "50", "1"]
+    assert list(figure_tokens("退職者6名(前年3名) 105,930 25,114")) == ["6", "3", "105,930", "25,114"]
+    assert list(figure_tokens("4.9")) == ["4.9"]

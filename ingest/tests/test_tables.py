@@ -42,6 +42,9 @@ def statuses(ex) -> dict[str, int]:
     ("                   - 603 -        - 604 -", "", "", []),
     ("議第84号 令和6年度沼津市一般会計補正予算(第7回)", "", None, []),
     ("1\t市税\t1,000\t2,000", "1", "市税", ["1,000", "2,000"]),
+    # a rate printed with its direction word: 増 as printed, 減 negative
+    ("地 普通交付税  3,768,166 ▲7.8%   3,742,600   2.7%増   3,329,468  1.1%減", "", "地普通交付税",
+     ["3,768,166", "-7.8", "3,742,600", "2.7", "3,329,468", "-1.1"]),
 ])
 def test_split_row(text, ordinal, label, cells):
     got_ordinal, got_label, got, _ = split_row(1, layout_line(text))
@@ -674,3 +677,90 @@ def test_a_letter_spaced_title_with_numbers_over_two_lines_and_a_spaced_unit_sta
     assert [r.line for r in first.rows] == [1, 2, 3]
     assert bonds.title == "地方債の4年度末における現在高並びに5年度末及び6年度末における現在高の見込に関する調書"
     assert [c.label for c in bonds.columns] == ["4年度末/現在高", "5年度末/現在高見込額"]
+
+
+# A table whose totals add only some of the rows above them (the shape of a 地方交付税の推移
+# table): an unlabelled subtotal (算定額 + 調整額 = 実交付額), a 合計 over it and the next row,
+# a memo row (県要望額) left out of a 総計 over the earlier 合計; rates printed as `2.7%増`;
+# a note printed under several columns (`経済対策による`) is no header.
+SUBTOTALS = [
+    "                                                                                          (単位:千円)",
+    "                       2年度                   3年度                   4年度                   5年度",
+    "                     金額         対前年比     金額         対前年比     金額         対前年比     金額         対前年比",
+    "      普通交付税(算定額)    3,000,000   8.0%増   3,100,000   3.3%増   3,200,000   3.2%増   3,300,000   3.1%増",
+    "                                             経済対策による           経済対策による           経済対策による",
+    "      普通交付税(調整額)      ▲ 4,000               15,000 追加交付を含む   17,000 追加交付を含む   19,000 追加交付を含む",
+    "      普通交付税(実交付額)   2,996,000   8.1%増   3,115,000   4.0%増   3,217,000   3.3%増   3,319,000   3.2%増",
+    "      臨時財政対策債        600,000    4.0%増    800,000 33.3%増      200,000 ▲75.0%       100,000 ▲50.0%",
+    "          合 計       3,596,000   7.5%増   3,915,000   8.9%増   3,417,000 ▲12.7%   3,419,000   0.1%増",
+    "  特別交付税(県要望額)       1,000,000           1,000,000            900,000             850,000",
+    "     特別交付税(決定額)      700,000 ▲4.2%       750,000    7.1%増    760,000    1.3%増    770,000    1.3%増",
+    "        総 計         4,296,000   5.7%増   4,665,000    8.6%増   4,177,000 ▲10.5%   4,189,000   0.3%増",
+]
+
+
+def test_totals_over_unlabelled_subtotals_and_an_earlier_total_hold_and_say_so():
+    doc = doc_of(SUBTOTALS)
+    (table,) = read_tables(doc)  # the repeated note under the columns did not split it
+    ex = extract(doc)
+    assert statuses(ex).get("mismatch", 0) == 0
+    totals = [c for c in ex.checks if c["subject"] == "table:column_total"]
+    by_line = {}
+    for c in totals:
+        by_line.setdefault(c["source_line"], []).append(c)
+    assert sorted(by_line) == [7, 9, 12]  # 実交付額 (a subtotal), 合計, 総計: 4 columns each
+    assert all(len(v) == 4 and all(abs(c["reported_value"] - c["computed_value"]) <= c["tolerance"]
+                                   for c in v) for v in by_line.values())
+    assert "subtotal" in by_line[7][0]["note"] and "3,000,000 + -4,000" in by_line[7][0]["note"]
+    assert "2,996,000 + 600,000" in by_line[9][0]["note"]
+    assert "3,596,000 + 700,000" in by_line[12][0]["note"]  # the 県要望額 memo row left out
+    rates = [c for c in ex.rows["raw_table_cells"] if c["source_line"] == 4]
+    assert [c["printed_text"] for c in rates][1::2] == ["8.0", "3.3", "3.2", "3.1"]
+
+
+def _failing(texts: list[str]) -> list[tuple[int, str]]:
+    """(line, status) of the column totals that do not hold: `mismatch`, or `unverifiable`
+    when the engine cannot tell (computed value withheld)."""
+    out = []
+    for c in extract(doc_of(texts)).checks:
+        if c["subject"] != "table:column_total":
+            continue
+        if c["computed_value"] is None:
+            out.append((c["source_line"], "unverifiable"))
+        elif abs(c["reported_value"] - c["computed_value"]) > c["tolerance"]:
+            out.append((c["source_line"], "mismatch"))
+    return out
+
+
+def test_a_planted_figure_under_subtotals_is_flagged():
+    texts = list(SUBTOTALS)
+    # 決定額 of 5年度 1,000 off: the 総計 holds in three columns over 合計 + 決定額, so it is
+    # that column's mismatch
+    texts[10] = texts[10].replace("770,000", "771,000")
+    assert _failing(texts) == [(12, "mismatch")]
+    # 調整額 of 5年度 100 off: the unlabelled subtotal, found from its other three columns,
+    # does not hold there (unverifiable: found, not labelled), and 合計 still holds over it
+    texts = list(SUBTOTALS)
+    texts[5] = texts[5].replace("19,000", "19,100")
+    assert _failing(texts) == [(7, "unverifiable")]
+
+
+def test_a_total_is_never_read_over_the_total_of_the_part_before_it():
+    """Two parts each closed by 計; a row of the second prints the first 計's figures. A
+    misprint in the second 計's last column stays that column's mismatch over the rows of its
+    own part: the first 計 standing in for the same-figured row would read the same sums."""
+    texts = ["(単位 千円)",
+             "            本年度   前年度   比較   一般財源",
+             "  1 a       2,000    2,000       0     2,000",
+             "  2 b       4,000    4,000       0     4,000",
+             "    計      6,000    6,000       0     6,000",
+             "  1 c      36,000   20,000  16,000    35,000",
+             "  2 d       6,000    6,000       0     6,000",
+             "  3 e       4,000    4,000       0     4,000",
+             "    計     46,000   30,000  16,000    46,000"]
+    checks = [c for c in extract(doc_of(texts)).checks
+              if c["subject"] == "table:column_total" and c["source_line"] == 9]
+    assert len(checks) == 4
+    bad = [c for c in checks if abs(c["reported_value"] - c["computed_value"]) > c["tolerance"]]
+    assert [c["reported_value"] for c in bad] == [46000.0]
+    assert all("terms on lines 6–8" in c["note"] for c in checks)
