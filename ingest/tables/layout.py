@@ -127,9 +127,18 @@ def _last_index(current: list[_Line], cells: int) -> int:
     raise ValueError("no line with cells")
 
 
+def _last_row(current: list[_Line]) -> int:
+    """Index of the open table's last row of two figures or more; in a list of one figure a
+    line (`_lists_figures`), its last figure."""
+    try:
+        return _last_index(current, 2)
+    except ValueError:
+        return _last_index(current, 1)
+
+
 def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
     """Every table of the document, in order."""
-    segments: list[tuple[list[_Line], list[_Line], str | None, list[_Line]]] = []
+    segments: list[tuple[list[_Line], list[_Line], str | None, list[_Line], bool]] = []
     unit: str | None = None
     pending: list[_Line] = []      # lines since the last table row (headers, labels, gaps)
     current: list[_Line] = []      # the open table's numeric rows and the lines between them
@@ -137,10 +146,13 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
     gap = 0
 
     def close() -> None:
-        nonlocal current, width
-        if sum(1 for ln in current if len(ln.cells) >= 2) >= 1:
-            segments.append((current, header_lines, unit_at_start, title_at_start))
-        current, width = [], 0
+        nonlocal current, width, listed
+        if sum(1 for ln in current if len(ln.cells) >= 2) >= 1 or (
+                listed and sum(1 for ln in current if ln.cells) >= MIN_LIST_ROWS):
+            segments.append((current, header_lines, unit_at_start, title_at_start, listed))
+        current, width, listed = [], 0, False
+
+    listed = False  # the open table was opened by a list's first figure (`_lists_figures`)
 
     header_lines: list[_Line] = []
     unit_at_start: str | None = None
@@ -164,11 +176,16 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
             unit = stated
             pending = [ln]
             continue
-        if len(ln.cells) >= 2:
+        # a header stating its columns' units since the open table's last row: a new table
+        headed_anew = bool(current) and len(ln.cells) >= 1 and _lists_figures(current[_last_row(current) + 1:])
+        opens_list = len(ln.cells) == 1 and _aligned_line(ln) and (
+            headed_anew or not current and _lists_figures(pending))
+        if len(ln.cells) >= 2 or opens_list:
             if current and (gap > MAX_GAP or (len(ln.cells) > max(width, 2) and width >= 2
                                               and _wider_starts_new(current, ln))
-                            or _new_header_between(current) or _after_closing_total(current, ln)):
-                between = current[_last_index(current, 2) + 1:]
+                            or _new_header_between(current) or _after_closing_total(current, ln)
+                            or headed_anew):
+                between = current[_last_row(current) + 1:]
                 current = current[:len(current) - len(between)]
                 close()
                 pending = between
@@ -176,16 +193,16 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
                 # a figure on a line of its own right above the first row is part of it
                 lead = _leading_parts(pending)
                 pending = pending[:len(pending) - len(lead)]
-                header_lines = [p for p in pending if p.text.strip()][-MAX_HEADER_LINES:]
+                header_lines = _own_header([p for p in pending if p.text.strip()][-MAX_HEADER_LINES:])
                 unit_at_start = unit or next((p.unit for p in [ln] if p.unit), None)
                 title_at_start, title_lines = title_lines, []
                 current.extend(lead)
+                listed = len(ln.cells) == 1
             current.append(ln)
             width = max(width, len(ln.cells))
             pending, gap = [], 0
             continue
-        if current and len(ln.cells) == 1 and ("\t" in ln.text or "   " in ln.text.strip()
-                                                or ln.text.startswith("   ")):
+        if current and len(ln.cells) == 1 and _aligned_line(ln):
             # one number on a line of its own inside a table: a cell printed above or below
             # its row (merged into it by position in `_build`), or a row of one column
             current.append(ln)
@@ -216,21 +233,29 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
 CONTINUED = 0.8  # share of header characters two pages' headers must have in common
 
 
-def _continued(segments: list[tuple[list[_Line], list[_Line], str | None, list[_Line]]]):
+def _continued(segments: list[tuple[list[_Line], list[_Line], str | None, list[_Line], bool]]):
     """A table continued on the next page stays one table: a segment whose header repeats the
     previous segment's (the same words, as most pages repeat them: the characters of the two
     headers agree to `CONTINUED`), in the same unit, continues it, unless the previous one
-    closed with its total (tables of one form follow each other, each with its 合計)."""
+    closed with its total (tables of one form follow each other, each with its 合計). Lists of
+    one figure a line between the two parts (a 予算書's 節 page between two 目 pages of one
+    spread) stand apart: the table continues past them."""
     out: list[tuple[list[_Line], list[_Line], str | None, list[_Line]]] = []
-    for block, header, unit, title in segments:
-        if out and out[-1][2] == unit and not _ends_with_total(out[-1][0]) \
-                and (_same_header(out[-1][1], header) or _resumes(out[-1][0], header, block)):
-            prev = out[-1]
-            out[-1] = (prev[0] + _aligned_to(prev[0], block), prev[1], unit, prev[3])
+    lists: set[int] = set()  # indices in `out` of the lists of one figure a line
+    for block, header, unit, title, listed in segments:
+        k = len(out) - 1
+        while not listed and k in lists:
+            k -= 1
+        if k >= 0 and out[k][2] == unit and not _ends_with_total(out[k][0]) \
+                and (_same_header(out[k][1], header) or _resumes(out[k][0], header, block)):
+            prev = out[k]
+            out[k] = (prev[0] + _aligned_to(prev[0], block), prev[1], unit, prev[3])
             continue
         if out and not title and not _title(header) and _same_header(out[-1][1], header):
             # the next table of one form (歳出 after 歳入): its title is printed once, over the first
             title = out[-1][3] or [ln for ln in out[-1][1] if normalize_name(ln.text) == _title(out[-1][1])][:1]
+        if listed:
+            lists.add(len(out))
         out.append((block, header, unit, title))
     return out
 
@@ -302,6 +327,35 @@ def _resumes(prev: list[_Line], header: list[_Line], block: list[_Line]) -> bool
     return aligned and bool(cells) and all(any(abs(c.end - e) <= NEAR for e in edges) for c in cells)
 
 
+MIN_LIST_ROWS = 3  # figures a list of one figure a line needs to be a table
+_UNIT_WORDS = frozenset({"千円", "円", "百万円", "人", "件", "%"})
+
+
+def _aligned_line(ln: _Line) -> bool:
+    """A line laid out in columns: tab-separated, or runs of spaces between its parts."""
+    return "\t" in ln.text or "   " in ln.text.strip() or ln.text.startswith("   ")
+
+
+def _units_row(ln: _Line) -> bool:
+    """A line of unit words only (`千円        千円`): the last line of a header."""
+    words = ln.text.split()
+    return not ln.cells and bool(words) and all(w in _UNIT_WORDS for w in words)
+
+
+def _own_header(lines: list[_Line]) -> list[_Line]:
+    """The header lines of the table they stand over: after the units row of a header above
+    them, whose table printed no row (a 予算書's 目 page with no 目 left, then its 節 page)."""
+    rows = [k for k, ln in enumerate(lines) if _units_row(ln)]
+    return lines[rows[-2] + 1:] if len(rows) >= 2 else lines
+
+
+def _lists_figures(pending: list[_Line]) -> bool:
+    """The header above states its columns' units on a line of its own (`千円        千円`):
+    the figures under it are a table's even when each line prints one (a 予算書 明細's 節 /
+    説明 page: `10 需用費  11,281`, then `県給食協会負担金  12` to the right)."""
+    return any(_units_row(ln) for ln in [p for p in pending if p.text.strip()][-MAX_HEADER_LINES:])
+
+
 def _leading_parts(pending: list[_Line]) -> list[_Line]:
     """The lines at the end of `pending` from the last one-figure aligned line on (at most
     two lines up): the first row's cell printed above it, and the label text between."""
@@ -327,7 +381,7 @@ def _new_header_between(current: list[_Line]) -> bool:
     """Column words between the table's last row and the next: a new table's header. One
     word repeated over several columns between two rows (`経済対策による` ×5, the note of the
     cells under it) names no columns apart: a note, not a header."""
-    last = _last_index(current, 2)
+    last = _last_row(current)
     return any(_header_like(c) and len({w for _, _, w in _header_fragments(c.text)}) > 1
                for c in current[last + 1:])
 
@@ -338,7 +392,7 @@ def _after_closing_total(current: list[_Line], ln: _Line) -> bool:
     Aligned text only: in text flow a table's labels may stand on lines of their own."""
     if "   " not in ln.text.strip():
         return False
-    last = _last_index(current, 2)
+    last = _last_row(current)
     label = current[last].label.replace(" ", "")
     if not is_total_label(label) or label.startswith("小"):
         return False
@@ -349,7 +403,7 @@ def _wider_starts_new(current: list[_Line], ln: _Line) -> bool:
     """A row wider than the table starts a new one when non-row text (a header) precedes it,
     and no figure: a figure printed on a line of its own is part of the next row (its
     支出予定額 above it), which belongs to the table."""
-    last = _last_index(current, 2)
+    last = _last_row(current)
     between = [c for c in current[last + 1:] if c.text.strip()]
     return any(len(c.label) > 2 for c in between) and not any(c.cells and not c.label for c in between)
 

@@ -764,3 +764,43 @@ def test_a_total_is_never_read_over_the_total_of_the_part_before_it():
     bad = [c for c in checks if abs(c["reported_value"] - c["computed_value"]) > c["tolerance"]]
     assert [c["reported_value"] for c in bad] == [46000.0]
     assert all("terms on lines 6–8" in c["note"] for c in checks)
+
+
+# A budget book's spread, as its PDF pages come: a 目 page (several figures a row), then its
+# 節 / 説明 page, where each line prints one figure (a 節's, or a 説明 item's to the right),
+# then the next 目 page, which continues the first table past the list.
+_MOKU_HEAD = ["                目       本年度予算額     前年度予算額      比     較",
+              "                             千円            千円             千円"]
+_SETSU_HEAD = ["        節                       説     明",
+               "  区   分       金    額",
+               "                 千円                                千円"]
+SPREAD = (["\f2款 総務費"] + _MOKU_HEAD + [
+    "1 一般管理費            11,303       11,000          303",
+    "2 文書費                   500          450           50",
+    "\f"] + _SETSU_HEAD + [
+    "10 需用費               11,281",
+    "  消耗品費                1,522",
+    "                                   県知的障害者福祉協会負担金        101",
+    "  修繕料                 9,759",
+    "                                   県給食協会負担金              12",
+    "11 役務費                   22",
+    "\f2款 総務費"] + _MOKU_HEAD + [
+    "3 財政管理費             1,000        1,000            0",
+    "     計                 12,803       12,450          353"])
+
+
+def test_a_page_of_one_figure_a_line_under_its_columns_units_lands_as_a_table():
+    doc = doc_of(SPREAD)
+    tables = read_tables(doc)
+    assert len(tables) == 2
+    moku, setsu = sorted(tables, key=lambda t: len(t.columns), reverse=True)
+    # the 目 table continues past the 節 page: its 計 closes all three 目
+    assert [r.path[-1] for r in moku.rows] == ["1 一般管理費", "2 文書費", "3 財政管理費", "計"]
+    assert len(setsu.columns) == 2
+    cells = {(r.path[-1], k): c.text for r in setsu.rows for k, c in enumerate(r.placed) if c}
+    assert cells[("10 需用費", 0)] == "11,281" and cells[("県給食協会負担金", 1)] == "12"
+    ex = extract(doc)
+    assert len(ex.rows["raw_table_cells"]) == 4 * 3 + 6  # every figure of the spread
+    assert statuses(ex).get("mismatch", 0) == 0
+    totals = [c for c in ex.checks if c["subject"] == "table:column_total"]
+    assert sorted(c["reported_value"] for c in totals) == [353.0, 12450.0, 12803.0]
