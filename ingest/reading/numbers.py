@@ -93,7 +93,9 @@ _HEADING_ORDINAL = re.compile(r"^#*\s*\d{1,2}\s")
 _MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
 # Month.day and month/day date parts next to a range mark or a slash are dates, not figures.
 _DATE_MARKS = ("~", "～", "〜", "/")
-_MARKS_BEFORE = _LABEL_BEFORE + _DATE_MARKS
+# A number after `×` is a rate of the figure before it (`5,669×1/4`, `314,687×0.1925`,
+# `21,000円×4,624人×1/2`): part of that figure's formula, not a figure of its own.
+_MARKS_BEFORE = _LABEL_BEFORE + _DATE_MARKS + ("×",)
 _MARKS_AFTER = _LABEL_AFTER | frozenset(_DATE_MARKS)
 
 
@@ -217,7 +219,7 @@ def figure_tokens(line: str, heading: bool = False) -> tuple[str, ...]:
     printed in a table or stated as a figure". Excluded as labels: ordinals (第3回, (1), a
     heading's own number when `heading`), era years and date parts (令和3年, 4月1日, 5.23～6.4,
     6/2, `6. 8`), numbered agenda items (`1 …について 2 …`), month header rows
-    (`月 4 5 … 3`), page furniture (`- 28 -`).
+    (`月 4 5 … 3`), page furniture (`- 28 -`), the rates of a formula (`5,669×1/4`: one figure).
     """
     if not _ANY_DIGIT.search(line) or _PAGE_NUMBER.match(line.strip()):
         return ()

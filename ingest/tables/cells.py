@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 
 from ingest.reading.normalize import normalize_name, strip_format_chars
@@ -34,6 +35,13 @@ _ORDINAL = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.、)]?|[ア-ン]|\([ア-ン]\))
 # with leading zeros (`00001`, not glued zeros): one pass over the chunk, not three.
 _FIGURES_CHUNK = re.compile(r"(?!(?:\d{1,2}\.\d{1,2}\.\d{1,2}|\d{1,2}/\d{1,2}|0\d+)\Z)"
                             + _NUMBERS_CHUNK.pattern)
+# A figure printed with the rates it is multiplied by (`5,669×1/4`, `314,687×0.1925`,
+# `21,000円×4,624人×1/2`, `267×60件×1/6`, `92,000×55/100`, `1,000×80%`): a 補助金's base
+# amount and its 補助率, the amount they give printed beside them (`formula_factor`).
+_FACTOR = rf"(?:{_NUMBER})(?:/(?:{_NUMBER}))?(?:%|[件人戸棟台回日月か所]{{1,2}})?"
+_FORMULA = re.compile(rf"({_NUMBER})(円)?((?:×{_FACTOR})+)")
+_FACTOR_PARTS = re.compile(rf"×({_NUMBER})(?:/({_NUMBER}))?(%?)")
+
 # A rate printed with its direction word (`2.7%増`, `1.1%減`): a figure, negative when it fell.
 _DIRECTED_RATE = re.compile(rf"([△▲\-]?)({_NUMBER})%([増減])")
 _ASCII_DIGIT = re.compile(r"[0-9]")
@@ -66,6 +74,21 @@ def _cell(line_no: int, start: int, end: int, sign: str | None, number: str,
           unit: str | None = None) -> Cell:
     text = ("-" if sign else "") + number
     return Cell(line_no, start, end, text, parse_number(text), _decimals(number), unit)
+
+
+def formula_factor(text: str) -> Decimal | None:
+    """What the base figure of a formula cell (`5,669×1/4`, `21,000円×4,624人×1/2`) is
+    multiplied by (1/4, 2,312); None for a plain figure."""
+    if "×" not in text or _FORMULA.fullmatch(text) is None:
+        return None
+    factor = Decimal(1)
+    for m in _FACTOR_PARTS.finditer(text):
+        num = parse_number(m.group(1))
+        den = parse_number(m.group(2)) if m.group(2) else Decimal(1)
+        if num is None or not den:
+            return None
+        factor *= num / den / (100 if m.group(3) else 1)
+    return factor
 
 
 def _rate_cell(line_no: int, start: int, end: int, rate: re.Match) -> Cell:
@@ -190,6 +213,14 @@ def _split_words(line_no: int, text: str) -> tuple[str, str, list[Cell], str | N
             cells[-1] = cells[-1].with_unit(squeezed)
             continue
         last_was_number = False
+        formula = _FORMULA.fullmatch(squeezed) if "×" in squeezed else None
+        if formula is not None and aligned:
+            offset = start + len(chunk) - len(chunk.lstrip())
+            # (the cell keeps the formula as printed: its value is the base figure, its unit the
+            # base's own when printed, `21,000円` in a 千円 column)
+            base = _cell(line_no, offset, offset + len(squeezed), None, formula.group(1), formula.group(2))
+            cells.append(Cell(line_no, base.start, base.end, squeezed, base.value, base.decimals, base.unit))
+            continue
         rate = _DIRECTED_RATE.fullmatch(squeezed) if squeezed[-1] in "増減" else None
         if rate is not None and (aligned or not text_after_cells):
             offset = start + len(chunk) - len(chunk.lstrip())

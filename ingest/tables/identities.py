@@ -24,6 +24,8 @@ from decimal import Decimal
 from itertools import combinations
 from math import comb
 
+from ingest.reading.numbers import UNIT_SCALE
+from ingest.tables.cells import formula_factor
 from ingest.tables.model import EXACT_UNITS, Cell, Identity, Table
 
 MIN_ROWS = 3
@@ -78,7 +80,37 @@ def find_identities(table: Table) -> list[Identity]:
     ratio = [is_ratio_column(table, c) for c in range(len(table.columns))]
     return (_column_totals(table, ratio) + _parent_children(table, ratio) + _compared_rows(table, ratio)
             + _compared_groups(table, ratio) + _row_identities(table, relations)
-            + _group_sums(table, ratio))
+            + _group_sums(table, ratio) + _formula_products(table))
+
+
+def _formula_products(table: Table) -> list[Identity]:
+    """A formula cell's base × its rates is the figure printed right of it on its row
+    (`40,425×1/4   10,106`, a 補助金's 基本額 × 補助率 = 補助額; amounts are rounded down or to
+    the nearest, within the precision of the two printed figures). A base printed in 円 in
+    a table of 千円 is scaled. Labelled by the printed `×`; a row where it fails is a mismatch
+    once it holds on `MIN_ROWS` rows of the table, else `unverifiable` (the figure beside
+    the formula may be another column's)."""
+    out: list[Identity] = []
+    for r, row in enumerate(table.rows):
+        for k, cell in enumerate(row.placed):
+            if cell is None or "×" not in cell.text:
+                continue
+            factor = formula_factor(cell.text)
+            reported = next((c for c in row.placed[k + 1:] if c is not None), None)
+            if factor is None or reported is None or "×" in reported.text:
+                continue
+            col = row.placed.index(reported)
+            unit = table.columns[col].unit
+            scale = Decimal(UNIT_SCALE[cell.unit]) / UNIT_SCALE[unit] \
+                if cell.unit in UNIT_SCALE and unit in UNIT_SCALE else Decimal(1)
+            product = cell.value * factor * scale
+            term = Cell(cell.line, cell.start, cell.end, cell.text, product, 0)
+            out.append(Identity("formula_product", table, reported, [(1, term)], "×", row=r, column=col,
+                                covers=(cell,)))
+    if sum(i.holds for i in out) < MIN_ROWS:
+        for i in out:
+            i.found_from_rows = True
+    return out
 
 
 def _ratio_columns(table: Table, ratio: list[bool] | None) -> list[bool]:

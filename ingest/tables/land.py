@@ -141,7 +141,7 @@ def extract(doc: Document) -> Extraction:
             if not table.headed or (k and _left_open_before(doc, tables[k - 1], table)) else set()
         for ident in identities:
             holds = held[id(ident)]
-            cells = [ident.reported] + [c for _, c in ident.terms]
+            cells = [ident.reported] + [c for _, c in ident.terms] + list(ident.covers)
             doubtful = any(id(c) in short for c in cells)
             if holds:
                 checked.update(id(c) for c in cells)
@@ -186,7 +186,8 @@ def extract(doc: Document) -> Extraction:
             for c, cell in enumerate(row.placed):
                 if cell is None:
                     continue
-                unit = col_units[c]
+                # a formula's base printed in 円 (`21,000円×4,624人×1/2`) in a column of 千円
+                unit = cell.unit if "×" in cell.text and cell.unit in UNIT_SCALE else col_units[c]
                 ok = id(cell) not in guessed
                 is_checked = id(cell) in checked
                 printed, note = cell.text, "" if ok else "placed under a column by order: the text flow gives no positions"

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from ingest.reading.normalize import normalize_name
-from ingest.reading.numbers import unit_statement
+from ingest.reading.numbers import UNIT_SCALE, unit_statement
 from ingest.tables.cells import is_prose, line_label, ordinal_level, prose_ordinal, read_row
 from ingest.tables.model import EXACT_UNITS, Column, Row, Table
 
@@ -441,12 +441,21 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
     columns, rows = _drop_row_numbers(columns, rows)
     width = len(columns)
     for col in columns:  # a unit printed with a cell of the column (`37.1 %`), else the table's
+        # (not a formula's base: `21,000円×4,624人×1/2` in a column of 千円 bases)
         col.unit = next((row.placed[col.index].unit for row in rows
-                         if row.placed[col.index] is not None and row.placed[col.index].unit),
-                        None) or table_unit
+                         if row.placed[col.index] is not None and row.placed[col.index].unit
+                         and "×" not in row.placed[col.index].text), None) or table_unit
     title = normalize_name("".join(ln.text for ln in title_lines)) if title_lines else _title(header)
     if width <= MAX_COLUMNS:  # (the title line is no column's header word)
         _headers([ln for ln in header if normalize_name(ln.text) != title], columns, block, rows)
+    if table_unit is None:
+        # no unit statement: the one money unit the columns' headers state is the table's, and
+        # the unit of its columns that state none (a 説明 column's formulas under `千円`)
+        money = {col.unit for col in columns if col.unit in UNIT_SCALE}
+        if len(money) == 1:
+            table_unit = money.pop()
+            for col in columns:
+                col.unit = col.unit or table_unit
     _paths(rows)
     if aligned:
         _stacked_group_labels(block, rows)
@@ -782,6 +791,10 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
         if units and len(found) > len(units):
             col.unit = units[-1]
             found = [w for w in found if w not in EXACT_UNITS]
+        elif col.unit is None:
+            # a table with no unit statement: the money unit in a column's header (`千円` on the
+            # header's units row) is the column's (the word stays in the header, as printed)
+            col.unit = next((w for w in reversed(found) if w in UNIT_SCALE), None)
         col.header = tuple(found)
 
 

@@ -92,6 +92,7 @@ class Identity:
     column: int | None = None       # the column of the reported cell
     ratio: bool = False             # reported = 100 × terms[0] / terms[1] (構成比, 増減率)
     found_from_rows: bool = False   # a relation found from the other rows, not from a label
+    covers: tuple[Cell, ...] = ()   # printed cells checked besides the terms (a formula's base)
 
     @property
     def computed(self) -> Decimal:
@@ -117,6 +118,10 @@ class Identity:
             num, den = self.terms[0][1].value, self.terms[1][1].value
             unit = Decimal(1) / Decimal(10) ** self.reported.decimals
             return unit + Decimal(50) / abs(den) * (1 + abs(num / den))
+        if self.kind == "formula_product":
+            # base × rates rounded to the printed figure (down, up or to the nearest): within one
+            # unit of its last digit, in 円 as in 千円
+            return 2 * _half_unit(self.reported.decimals)
         cells = [self.reported] + [cell for _, cell in self.terms]
         unit = self.table.columns[self.column].unit if self.column is not None else self.table.unit
         if unit in EXACT_UNITS and all(c.decimals == 0 for c in cells):

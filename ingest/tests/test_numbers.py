@@ -103,3 +103,9 @@ def test_figure_tokens_keep_counts_glued_to_their_counters():
     assert list(figure_tokens("50銭未満の端数があるときは、 50銭以上1円未満")) == ["50", "50", "1"]
     assert list(figure_tokens("退職者6名(前年3名) 105,930 25,114")) == ["6", "3", "105,930", "25,114"]
     assert list(figure_tokens("4.9")) == ["4.9"]
+
+
+def test_the_rates_of_a_formula_are_part_of_its_figure():
+    assert list(figure_tokens("参加支援事業 40,425×1/4 10,106")) == ["40,425", "10,106"]
+    assert list(figure_tokens("地域包括支援センター運営事業 314,687×0.1925 60,577")) == ["314,687", "60,577"]
+    assert list(figure_tokens("保育料 21,000円×4,624人×1/2 48,552")) == ["21,000", "48,552"]

@@ -804,3 +804,33 @@ def test_a_page_of_one_figure_a_line_under_its_columns_units_lands_as_a_table():
     assert statuses(ex).get("mismatch", 0) == 0
     totals = [c for c in ex.checks if c["subject"] == "table:column_total"]
     assert sorted(c["reported_value"] for c in totals) == [353.0, 12450.0, 12803.0]
+
+
+FORMULAS = ["        節                       説     明",
+            "  区   分       金    額",
+            "                 千円                                           千円",
+            "1 社会福祉費補         13,856  重層的支援体制整備事業交付金      11,523",
+            "                         多機関協働事業            5,669×1/4      1,417",
+            "                         参加支援事業              40,425×1/4     10,106",
+            "                         地域包括支援センター運営事業   314,687×0.1925   60,577",
+            "                         1歳児           21,000円×4,624人×1/2   48,552"]
+
+
+def test_a_base_times_its_rates_is_the_figure_beside_it():
+    ex = extract(doc_of(FORMULAS))
+    products = [c for c in ex.checks if c["subject"] == "table:formula_product"]
+    assert [(c["reported_value"], c["computed_value"]) for c in products] == [
+        (1417.0, 1417.25), (10106.0, 10106.25), (60577.0, 60577.2475), (48552.0, 48552.0)]
+    assert all(abs(c["reported_value"] - c["computed_value"]) <= c["tolerance"] == 1.0 for c in products)
+    cells = {c["printed_text"]: c for c in ex.rows["raw_table_cells"]}
+    # the base lands with the formula as printed; one printed in 円 is in 円
+    assert cells["40,425×1/4"]["value_yen"] == 40_425_000 and cells["40,425×1/4"]["checked"]
+    assert cells["21,000円×4,624人×1/2"]["value_yen"] == 21_000
+
+
+def test_a_planted_product_is_a_mismatch():
+    texts = [t.replace("10,106", "10,160") for t in FORMULAS]
+    bad = [c for c in extract(doc_of(texts)).checks if c["subject"] == "table:formula_product"
+           and c["computed_value"] is not None
+           and abs(c["reported_value"] - c["computed_value"]) > c["tolerance"]]
+    assert [(c["reported_value"], c["source_line"]) for c in bad] == [(10160.0, 6)]
