@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 from ingest.warehouse import schema
 from ingest.reading.document import Document, Extraction
+from ingest.reading.furniture import repeated_head_lines
 from ingest.errors import IngestError
 from ingest.extract import extractors
 from ingest.reading.load import load_document
@@ -218,8 +219,9 @@ def document_tables(entry: ManifestEntry, manifest_dir: Path) -> dict[str, list[
     heading_lines = {sec.first_line for sec in doc.sections if sec.level > 0}
     owner = doc.owner
     token_rows = tables["raw_line_tokens"]
+    running = repeated_head_lines(doc.lines, doc.pages)  # printed again on each page: once
     for no, text in doc.lines:
-        if not text:
+        if not text or no in running:
             continue
         figures = len(figure_tokens(text, no in heading_lines))  # heading=…
         if figures:

@@ -84,10 +84,13 @@ def unit_statement(line: str) -> list[str] | None:
 # Numbers that are labels, not figures: ordinals (第3回, (1)), era years (令和3年), dates (4月1日).
 # (Compared with the token's neighbours with surrounding whitespace stripped.)
 _LABEL_BEFORE = ("第", "令和", "平成", "昭和", "No.", "(")
-_LABEL_AFTER = frozenset("年月日号期次条)位級")
+_LABEL_AFTER = frozenset("年月日号期次条)位級款項")  # (`9款 消防費 1項 消防費`: a 款 and its 項)
 
 
 _ANY_DIGIT = re.compile(r"\d")
+# A number printed with leading zeros is a code (`006 水利施設整備事業助成費`), not a figure: a
+# printed figure never starts with a zero unless it is zero (as `tables.cells` reads them).
+_CODE = re.compile(r"-?0\d")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*\d+\s*-\s*)+$")  # `- 28 -`, or two book pages `- 603 -  - 604 -`
 _HEADING_ORDINAL = re.compile(r"^#*\s*\d{1,2}\s")
 _MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
@@ -219,7 +222,8 @@ def figure_tokens(line: str, heading: bool = False) -> tuple[str, ...]:
     printed in a table or stated as a figure". Excluded as labels: ordinals (第3回, (1), a
     heading's own number when `heading`), era years and date parts (令和3年, 4月1日, 5.23～6.4,
     6/2, `6. 8`), numbered agenda items (`1 …について 2 …`), month header rows
-    (`月 4 5 … 3`), page furniture (`- 28 -`), the rates of a formula (`5,669×1/4`: one figure).
+    (`月 4 5 … 3`), page furniture (`- 28 -`), the rates of a formula (`5,669×1/4`: one figure),
+    codes printed with leading zeros (`006`), 款 and 項 numbers (`9款 消防費 1項 消防費`).
     """
     if not _ANY_DIGIT.search(line) or _PAGE_NUMBER.match(line.strip()):
         return ()
@@ -230,7 +234,7 @@ def figure_tokens(line: str, heading: bool = False) -> tuple[str, ...]:
     found = []
     for i, m in enumerate(matches):
         start, end = m.span()
-        if start in labels:
+        if start in labels or _CODE.match(m.group()):
             continue
         # Only the neighbourhood decides (and keeps a megabyte-long line linear): a label
         # word or a date mark right before the number, a counter of labels or a date mark
