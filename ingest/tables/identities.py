@@ -80,7 +80,49 @@ def find_identities(table: Table) -> list[Identity]:
     ratio = [is_ratio_column(table, c) for c in range(len(table.columns))]
     return (_column_totals(table, ratio) + _parent_children(table, ratio) + _compared_rows(table, ratio)
             + _compared_groups(table, ratio) + _row_identities(table, relations)
-            + _group_sums(table, ratio) + _formula_products(table))
+            + _group_sums(table, ratio) + _numbered_groups(table, ratio) + _formula_products(table))
+
+
+def _numbered_groups(table: Table, ratio: list[bool] | None = None) -> list[Identity]:
+    """A numbered row is the sum of the unnumbered rows under it, in its column, down to the
+    next numbered row: a 予算書 節 and its 細節 (`10 需用費 11,281`, then `消耗品費 1,522`,
+    `燃料費 2` … under it), printed one figure a line.
+
+    Found from the rows, as `_group_sums` is: a column counts when it holds on at least three
+    groups of two rows or more and fails on at most one in ten of them (or one); then every
+    group is checked (one row under a numbered one is its whole printed again), a failing
+    one `unverifiable`.
+    """
+    rows = table.rows
+    out: list[Identity] = []
+    ratio = _ratio_columns(table, ratio)
+    numbered = [r for r, row in enumerate(rows) if row.ordinal[:1].isdigit() and not row.is_total]
+    if len(numbered) < MIN_ROWS:
+        return out
+    for c in range(len(table.columns)):
+        if ratio[c]:
+            continue
+        groups = []
+        for i, h in enumerate(numbered):
+            head = rows[h].placed[c]
+            if head is None:
+                continue
+            end = numbered[i + 1] if i + 1 < len(numbered) else len(rows)
+            parts = []
+            for r in range(h + 1, end):
+                if rows[r].is_total:
+                    break
+                if rows[r].placed[c] is not None:
+                    parts.append(rows[r].placed[c])
+            if parts:
+                groups.append(Identity("numbered_group", table, head, [(1, x) for x in parts],
+                                       f"unnumbered rows under each numbered row of column {c + 1}",
+                                       row=h, column=c, found_from_rows=True))
+        several = [g for g in groups if len(g.terms) >= 2]
+        holding = sum(g.holds for g in several)
+        if holding >= MIN_ROWS and len(several) - holding <= max(1, len(several) // 10):
+            out.extend(groups)
+    return out
 
 
 def _formula_products(table: Table) -> list[Identity]:

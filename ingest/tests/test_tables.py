@@ -834,3 +834,39 @@ def test_a_planted_product_is_a_mismatch():
            and c["computed_value"] is not None
            and abs(c["reported_value"] - c["computed_value"]) > c["tolerance"]]
     assert [(c["reported_value"], c["source_line"]) for c in bad] == [(10160.0, 6)]
+
+
+SETSU = _SETSU_HEAD + [
+    "3 職員手当等           5,000",
+    "  扶養手当              1,000",
+    "  期末手当              4,000",
+    "7 報償費                 679       001 早期発達支援事業費        2,145",
+    "8 旅費                 1,838",
+    "  費用弁償              1,623",
+    "  普通旅費                 67",
+    "  特別旅費                148",
+    "10 需用費             11,281",
+    "  消耗品費              1,522",
+    "  修繕料                9,759",
+    "11 役務費              1,003",
+    "  通信運搬費              478",
+    "  手数料                  371",
+    "  保険料                  154",
+    "12 委託料             32,305"]
+
+
+def test_a_numbered_row_is_the_sum_of_the_unnumbered_rows_under_it():
+    ex = extract(doc_of(SETSU))
+    groups = [c for c in ex.checks if c["subject"] == "table:numbered_group"]
+    assert sorted(c["reported_value"] for c in groups) == [1003.0, 1838.0, 5000.0, 11281.0]
+    assert all(abs(c["reported_value"] - c["computed_value"]) <= c["tolerance"] for c in groups)
+    checked = {c["printed_text"] for c in ex.rows["raw_table_cells"] if c["checked"]}
+    assert {"5,000", "1,000", "148", "9,759"} <= checked and "32,305" not in checked
+
+
+def test_a_planted_figure_under_a_numbered_row_is_flagged():
+    texts = [t.replace("  67", "  76") for t in SETSU]
+    groups = [c for c in extract(doc_of(texts)).checks if c["subject"] == "table:numbered_group"]
+    # found from the rows, so the group that no longer adds up is unverifiable, not ok
+    assert [(c["reported_value"], c["computed_value"]) for c in groups if c["reported_value"] == 1838.0] \
+        == [(1838.0, None)]
