@@ -161,6 +161,7 @@ def _list_ordinals(line: str, matches) -> set[int]:
 # ordinal of the label it is glued to (`2総務費`, `1普通債`).
 _COUNTERS = frozenset("万億千百兆件人名円個台回校所戸箇ヶヵか月日年歳分秒冊枚本両頭株種点棟室基号期次条位級割倍世帯区%")
 _MARKER = re.compile(r"\d{1,2}\.(?!\d)")  # `1.` opening the rest of a line
+_SENTENCE = 8  # characters of words after a line's only number that make it a numbered paragraph
 
 
 def _label_ordinals(line: str, matches) -> set[int]:
@@ -176,7 +177,8 @@ def _label_ordinals(line: str, matches) -> set[int]:
       `… 3,000部 無償配布 33部`, which open no row of amounts or follow figures).
     - The row number opening a table row: one or two digits at the line start, a space and
       label text, then two more numbers (`7 地方消費税交付金 5,600,000 5.9 …`) or one grouped
-      figure (`3 職 員 手 当 等 1,294`); `1、 普通債` likewise.
+      figure (`3 職 員 手 当 等 1,294`); `1、 普通債` likewise. A line's only number opening
+      a sentence (`2    監査委員は、…`) or glued to a heading (`2検査の場所`) numbers it too.
     """
     out: set[int] = set()
     size = len(line)
@@ -201,8 +203,8 @@ def _label_ordinals(line: str, matches) -> set[int]:
         if nxt > "\u3000" and nxt.isalpha():
             opens = i == 0 or matches[i - 1].start() in out  # `2総務費 1総務管理費 …`
             amounts = any("," in later.group() for later in matches[i + 1:])
-            if opens and amounts and last - i >= 2 and nxt not in _COUNTERS:
-                out.add(start)
+            if nxt not in _COUNTERS and (opens and amounts and last - i >= 2 or last == 0):
+                out.add(start)  # (or the line's only number: `2検査の場所`, `1一般会計`)
             continue
         if i or nxt not in " \t":
             continue
@@ -211,6 +213,8 @@ def _label_ordinals(line: str, matches) -> set[int]:
             continue
         if last >= 2 or (last == 1 and "," in matches[1].group() and rest[0] not in _COUNTERS):
             out.add(start)
+        elif last == 0 and rest[0] not in _COUNTERS and len(rest) >= _SENTENCE:
+            out.add(start)  # a numbered paragraph: `2    監査委員は、この基準に従い…`
     return out
 
 

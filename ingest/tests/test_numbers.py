@@ -109,3 +109,13 @@ def test_the_rates_of_a_formula_are_part_of_its_figure():
     assert list(figure_tokens("参加支援事業 40,425×1/4 10,106")) == ["40,425", "10,106"]
     assert list(figure_tokens("地域包括支援センター運営事業 314,687×0.1925 60,577")) == ["314,687", "60,577"]
     assert list(figure_tokens("保育料 21,000円×4,624人×1/2 48,552")) == ["21,000", "48,552"]
+
+
+def test_a_lines_only_number_opening_a_sentence_or_heading_numbers_it():
+    assert figure_tokens("2    監査委員は、この基準に従い公正不偏の態度を保持し") == ()
+    assert figure_tokens("2検査の場所") == ()
+    assert figure_tokens("1一般会計") == ()
+    # a count stays a figure: glued to its counter, or with a short word after it
+    assert list(figure_tokens("5人")) == ["5"]
+    assert list(figure_tokens("3 件")) == ["3"]
+    assert list(figure_tokens("12 名が参加")) == ["12"]
