@@ -102,7 +102,42 @@ def extract_all(doc: Document, path: str = "") -> Extraction:
         for check in part.checks:
             check.setdefault("extractor", name)
         total.merge(part)
+    _defer_to_the_table_engine(total.checks)
     return total
+
+
+def _fails(check: dict) -> bool:
+    computed = check["computed_value"]
+    return computed is not None and abs(check["reported_value"] - computed) > (check["tolerance"] or 0)
+
+
+def _defer_to_the_table_engine(checks: list[dict]) -> None:
+    """A sum the activity reader makes of a printed total that the table engine reads too.
+
+    The activity reader (`extract/activity_tables.py`, older than the engine) adds the rows
+    above a total row as it split them, every column alike: a 構成比 or 伸率 column summed,
+    a subtotal counted with its parts. Where the engine checks the same printed figure on the
+    same line and does not find it wrong (its reading holds, or it says why it cannot tell),
+    the activity reader's failing sum is its own misreading, not the document's: it is
+    `unverifiable`, naming the engine's check. Where the engine finds the figure wrong too,
+    both stay mismatches.
+    """
+    engine: dict[tuple[int, float], list[dict]] = {}
+    for check in checks:
+        if check["subject"].startswith("table:"):
+            engine.setdefault((check["source_line"], float(check["reported_value"])), []).append(check)
+    for check in checks:
+        if not check["subject"].startswith("activity_metrics.") or not _fails(check):
+            continue
+        read = engine.get((check["source_line"], float(check["reported_value"])), [])
+        if read and not any(_fails(c) for c in read):
+            held = next((c for c in read if c["computed_value"] is not None), read[0])
+            check["computed_value"] = None
+            verdict = "holds" if held["computed_value"] is not None else "cannot be told from the rows read"
+            check["note"] = "; ".join(filter(None, [check["note"], (
+                f"the table engine reads this total too ({held['subject']} {held['group_label']}: "
+                f"{verdict}): this sum of the rows as the activity reader split them is not "
+                "taken for the document's")]))
 
 
 # The longest text one seed cell may hold: dbt reads seeds with Python's csv module, whose

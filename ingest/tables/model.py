@@ -115,9 +115,11 @@ class Identity:
             # so that a 構成比 column adds up to 100.0 (端数調整: 4.851 printed 4.8, 0.541 printed
             # 0.6 in one table); its amounts, if rounded, move the exact ratio by up to
             # 100 × (0.5 / |den|) × (1 + |num / den|)
+            # (so a printed ratio may stand half a unit off by rounding and one unit more by
+            # the adjustment: 6.468 rounded 6.5, adjusted 6.6 so that its column adds up)
             num, den = self.terms[0][1].value, self.terms[1][1].value
             unit = Decimal(1) / Decimal(10) ** self.reported.decimals
-            return unit + Decimal(50) / abs(den) * (1 + abs(num / den))
+            return unit * Decimal("1.5") + Decimal(50) / abs(den) * (1 + abs(num / den))
         if self.kind == "formula_product":
             # base × rates rounded to the printed figure (down, up or to the nearest): within one
             # unit of its last digit, in 円 as in 千円
