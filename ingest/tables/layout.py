@@ -744,6 +744,7 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
 
     # (header line, columns, word, its centre, neighbouring columns it reaches over)
     placed: list[tuple[int, list[int], str, float, list[int]]] = []
+    edge_words: list[tuple[int, list[int], str, float, list[int]]] = []
     for k, ln in enumerate(header):
         if "\t" in ln.text:
             for i, field in enumerate(ln.text.split("\t")):
@@ -775,6 +776,19 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
                 placed.append((k, [best], name, (a + b) / 2, touched))
                 continue
             placed.append((k, covered, name, (a + b) / 2, []))
+        # a word written to end where the first column's figures start that stands, squeezed,
+        # over that column (`会 計 別   令和８年度当初予算   令和７年度当初予算   増減額 …`, its
+        # wide characters written one cell each), on a line whose other words head every other
+        # column, one word each
+        on_line = [cols for line, cols, *_ in placed if line == k]
+        if all(len(cols) == 1 for cols in on_line) \
+                and sorted(i for cols in on_line for i in cols) == list(range(1, len(columns))):
+            edge_words += [(k, [0], name, (a + b_squeezed) / 2, [])
+                           for (a, _, name, written_end), (_, b_squeezed, _, _) in zip(*readings)
+                           if stub_end <= written_end <= stub_end + 1 and room_of(a, b_squeezed) == 0]
+    # ... heads the first column where no other word does; else it is the row headers'
+    if not any(0 in cols for _, cols, *_ in placed):
+        placed += edge_words
     placed = _group_spans(placed, [(left + c.end) / 2 for c, left in zip(columns, lefts)])
     words: list[list[str]] = [[] for _ in columns]
     for k in range(len(header)):

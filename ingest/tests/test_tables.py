@@ -870,3 +870,23 @@ def test_a_planted_figure_under_a_numbered_row_is_flagged():
     # found from the rows, so the group that no longer adds up is unverifiable, not ok
     assert [(c["reported_value"], c["computed_value"]) for c in groups if c["reported_value"] == 1838.0] \
         == [(1838.0, None)]
+
+
+def test_a_squeezed_word_written_against_the_first_column_heads_it():
+    """A 会計別 table as pdftotext writes it (the corpus 予算の概要's lines): the first column's
+    header `令和８年度当初予算`, its wide characters one cell each, ends where that column's
+    figures start, over the row headers as written; the line's other words head every other
+    column one each, and that word stands, squeezed, over the first column: it heads it."""
+    lines = [
+        "（予算概要）                                                                                         （単位：千円、％）",
+        "    会        計       別           令和８年度当初予算             令和７年度当初予算              増減額            対前年度当初比",
+        "一        般       会          計             25,550,000           25,840,000      △ 290,000          △ 1.1",
+        "特   別    会       計   (5件)                 11,546,979           11,481,361           65,618          0.6",
+        "企   業    会       計   (2件)                  2,564,207            2,646,753       △ 82,546          △ 3.1",
+        "総                           計             39,661,186           39,968,114      △ 306,928          △ 0.8",
+    ]
+    doc = doc_of(lines)
+    (table,) = read_tables(doc)
+    assert [c.label for c in table.columns] == [
+        "令和8年度当初予算", "令和7年度当初予算", "増減額", "対前年度当初比"]
+    assert statuses(extract(doc)).get("mismatch", 0) == 0
