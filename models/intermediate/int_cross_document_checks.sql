@@ -7,6 +7,9 @@
     - Either states a projection (`projected`: a budget book's 見込額): a comparison, not an
       identity; a difference is the projection revised, `expected_mismatch` with that reason.
     - An actual figure against a budgeted one is no pair (a budget is not a settlement).
+    - A budget summary's 会計別 row against a budget book's 歳入合計 of the same year and account
+      (account_budget: the book's total restated, int_dated_facts) is an identity; two books'
+      restated totals are not paired again (budget_item pairs them).
     The later document reports, the earlier one computes; both are in the note. Tolerance: half
     a 千円 where either figure may be rounded to 千円 (a multiple of 1,000 yen), else exact.
 -#}
@@ -52,9 +55,13 @@ pairs as (
                 )
             )
     where
-        (later.basis = earlier.basis)
-        or later.basis = 'projected'
-        or earlier.basis = 'projected'
+        (
+            (later.basis = earlier.basis)
+            or later.basis = 'projected'
+            or earlier.basis = 'projected'
+        )
+        -- two restated figures are already paired under their own subject
+        and not (coalesce(later.is_restatement, false) and coalesce(earlier.is_restatement, false))
 
 ),
 

@@ -8,7 +8,12 @@
     - subject: bond_balance (an account's 地方債 at year end: its total row, else the sum of the
       lines of one breakdown, lender before purpose), bond_purpose_balance (one purpose line),
       fund_balance (a fund at year end), budget_item (a 款 of a budget book), local_allocation_tax,
-      salary_cost (a 給与費明細書 line's 合計, by class and 区分);
+      salary_cost (a 給与費明細書 line's 合計, by class and 区分), account_budget (an account's
+      budget for the year: a budget summary's 会計別 row, and a budget book's 歳入合計 restated as
+      the budget of the account its title names, the general account where it names none);
+    - is_restatement: a figure stated under another subject of the same document, restated so
+      that a document of another kind can be paired with it (a book's 歳入合計 as its account's
+      budget); two restatements are never paired with each other (their own subject pairs them);
     - basis: `actual` (what a report states for a past date), `projected` (見込額 of a budget
       book), `budget` (an amount budgeted for the year);
     - terms: the lines that make the value (document lines), for the check's note.
@@ -43,6 +48,56 @@ allocation_tax as (
 salary_costs as (
 
     select * from {{ ref('fct_salary_costs') }}
+
+),
+
+account_totals as (
+
+    select * from {{ ref('fct_budget_account_totals') }}
+
+),
+
+account_types as (
+
+    select * from {{ ref('ref_account_types') }}
+
+),
+
+-- the account a budget book's 款 table is of: the one its title names (longest pattern of
+-- ref_account_types), the general account where the title names none (a book prints the
+-- general account's tables without naming it, another account's under its name)
+book_titles as (
+
+    select distinct table_title
+    from budget_book_items
+    where table_title is not null
+
+),
+
+book_title_accounts as (
+
+    {{ longest_pattern_match(
+        'book_titles', 'table_title', ref('ref_account_types'), 'account_type', also=['pattern']
+    ) }}
+
+),
+
+general_account as (
+
+    select min(pattern) as pattern
+    from account_types
+    where account_type = 'general'
+
+),
+
+book_accounts as (
+
+    select
+        book_title_accounts.table_title,
+        coalesce(book_title_accounts.pattern, general_account.pattern) as account_key
+    from book_title_accounts
+    cross join general_account
+    where coalesce(book_title_accounts.account_type, 'general') = 'general'
 
 ),
 
@@ -186,6 +241,7 @@ stated as (
         case when basis = 'projected' then 'projected' else 'actual' end as basis,
         closing_balance_yen as this_year_yen,
         case when basis in ('annual', 'projected') then opening_balance_yen end as year_before_yen,
+        false as is_restatement,
         term_count,
         unresolved_flag,
         terms
@@ -202,6 +258,7 @@ stated as (
         case when basis = 'projected' then 'projected' else 'actual' end as basis,
         closing_balance_yen as this_year_yen,
         case when basis in ('annual', 'projected') then opening_balance_yen end as year_before_yen,
+        false as is_restatement,
         1 as term_count,
         case when status <> 'ok' then 1 else 0 end as unresolved_flag,
         'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
@@ -218,6 +275,7 @@ stated as (
         'actual' as basis,
         closing_balance_yen as this_year_yen,
         opening_balance_yen as year_before_yen,
+        false as is_restatement,
         1 as term_count,
         case when status <> 'ok' then 1 else 0 end as unresolved_flag,
         'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
@@ -234,6 +292,7 @@ stated as (
         'budget' as basis,
         current_yen as this_year_yen,
         previous_yen as year_before_yen,
+        false as is_restatement,
         1 as term_count,
         case when status <> 'ok' then 1 else 0 end as unresolved_flag,
         'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
@@ -250,6 +309,7 @@ stated as (
         'actual' as basis,
         amount_yen as this_year_yen,
         prior_year_amount_yen as year_before_yen,
+        false as is_restatement,
         1 as term_count,
         case when status <> 'ok' then 1 else 0 end as unresolved_flag,
         'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
@@ -268,11 +328,52 @@ stated as (
         'budget' as basis,
         case when period = 'current' then total_cost_yen end as this_year_yen,
         case when period = 'previous' then total_cost_yen end as year_before_yen,
+        false as is_restatement,
         1 as term_count,
         case when status <> 'ok' then 1 else 0 end as unresolved_flag,
         'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
     from salary_costs
     where staff_class is not null and category_name is not null
+    union all
+    -- a budget summary's 会計別 row: this year's budget and the year before's as it prints them
+    select
+        municipality_code,
+        document_id,
+        fiscal_year,
+        source_line,
+        source_line as last_source_line,
+        'account_budget' as subject,
+        account_name as subject_key,
+        'budget' as basis,
+        current_yen as this_year_yen,
+        previous_yen as year_before_yen,
+        false as is_restatement,
+        1 as term_count,
+        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
+    from account_totals
+    union all
+    -- a budget book's 歳入合計 (else 歳出合計: the first printed is kept) as its account's budget
+    select
+        budget_book_items.municipality_code,
+        budget_book_items.document_id,
+        budget_book_items.fiscal_year,
+        budget_book_items.source_line,
+        budget_book_items.source_line as last_source_line,
+        'account_budget' as subject,
+        book_accounts.account_key as subject_key,
+        'budget' as basis,
+        budget_book_items.current_yen as this_year_yen,
+        budget_book_items.previous_yen as year_before_yen,
+        true as is_restatement,
+        1 as term_count,
+        case when budget_book_items.status <> 'ok' then 1 else 0 end as unresolved_flag,
+        'line ' || cast(budget_book_items.source_line as {{ portable_type('varchar') }})
+        || ' (' || budget_book_items.side || ' total)' as terms
+    from budget_book_items
+    inner join book_accounts
+        on budget_book_items.table_title = book_accounts.table_title
+    where budget_book_items.is_total and budget_book_items.side is not null
 
 ),
 
@@ -298,6 +399,7 @@ facts as (
         stated.basis,
         case when years_back.years_back = 0 then stated.this_year_yen else stated.year_before_yen end
             as value_yen,
+        stated.is_restatement,
         stated.term_count,
         stated.unresolved_flag,
         stated.terms
@@ -309,7 +411,8 @@ facts as (
 
 ),
 
--- a document printing one key twice for one year keeps its first line
+-- a document printing one key twice for one year keeps its first line (a figure it states
+-- under the subject itself before a restated one)
 deduplicated as (
 
     select *
@@ -323,7 +426,7 @@ deduplicated as (
                     facts.subject_key,
                     facts.measure_fiscal_year,
                     facts.basis
-                order by facts.source_line
+                order by facts.is_restatement, facts.source_line
             ) as line_rank
         from facts
     ) as ranked
@@ -342,6 +445,7 @@ select
     measure_fiscal_year,
     basis,
     value_yen,
+    is_restatement,
     term_count,
     unresolved_flag = 1 as has_unresolved_terms,
     terms

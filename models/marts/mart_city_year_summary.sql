@@ -42,6 +42,12 @@ reconciliation as (
 
 ),
 
+account_totals as (
+
+    select * from {{ ref('fct_budget_account_totals') }}
+
+),
+
 general_budgets as (
 
     select
@@ -83,6 +89,27 @@ measures as (
         budget_after_yen as value_yen
     from general_budgets
     where revision_seq = last_revision_seq and budget_after_yen is not null
+    union all
+    -- 一般会計 当初予算 as a budget summary's 会計別 table states it (a 予算の概要 is of the
+    -- 当初予算): this year's column and the year before's
+    select
+        facts.municipality_code,
+        facts.measure_fiscal_year as fiscal_year,
+        'general_account_initial_budget' as measure,
+        facts.basis,
+        facts.document_id,
+        facts.source_line,
+        facts.last_source_line,
+        facts.value_yen
+    from facts
+    inner join account_totals
+        on
+            facts.document_id = account_totals.document_id
+            and facts.source_line = account_totals.source_line
+    where
+        facts.subject = 'account_budget'
+        and not facts.is_restatement
+        and account_totals.account_type = 'general'
     union all
     -- 予算書 歳入合計 (a budget book's 款 table), this year's and the year before's column
     select
