@@ -48,6 +48,12 @@ account_totals as (
 
 ),
 
+settlement_summaries as (
+
+    select * from {{ ref('fct_settlement_summaries') }}
+
+),
+
 general_budgets as (
 
     select
@@ -110,6 +116,19 @@ measures as (
         facts.subject = 'account_budget'
         and not facts.is_restatement
         and account_totals.account_type = 'general'
+    union all
+    -- 一般会計 実質収支 as a 決算 summary states it
+    select
+        municipality_code,
+        fiscal_year,
+        'general_account_real_balance' as measure,
+        'actual' as basis,
+        document_id,
+        source_line,
+        source_line as last_source_line,
+        real_balance_yen as value_yen
+    from settlement_summaries
+    where account_type = 'general' and real_balance_yen is not null
     union all
     -- 予算書 歳入合計 (a budget book's 款 table), this year's and the year before's column
     select
@@ -234,6 +253,7 @@ select
     case measure
         when 'general_account_initial_budget' then '一般会計 当初予算額'
         when 'general_account_final_budget' then '一般会計 最終予算額 (予算現額)'
+        when 'general_account_real_balance' then '一般会計 実質収支'
         when 'budget_book_revenue_total' then '予算書 歳入合計'
         when 'bond_balance' then '地方債現在高'
         when 'fund_balance_fiscal_adjustment' then '基金残高 財政調整基金'
