@@ -3,7 +3,9 @@
 The shipped あきる野市 report (FY2024) closes each fund and each account's 地方債 at the end of
 FY2024; the next year's report opens with the same balances. There is one year of that report,
 so the test makes the next year's from it (real fragments: its headings, its column headers
-with the years moved on by one, its lender and fund rows under their printed names): every
+with the years moved on by one, its lender and fund rows under their printed names; this year's
+figures as the extractors read them, the printed 財政調整基金 1,755,636,000 円 and 一般会計
+20,754,027 千円 asserted): every
 opening balance is this year's closing balance, the year's flows are this year's (a repayment
 capped at what is left), the closing balance rolled forward. Both reports go into a scratch
 project by their manifest lines and are built through the CLI. Every fund and both accounts'
