@@ -502,7 +502,7 @@ def _column_totals(table: Table, ratio: list[bool] | None = None) -> list[Identi
         if not row.is_total:
             continue
         label = row.path[-1] if row.path else "計"
-        plain = [r for r in range(start, t) if not rows[r].is_total]
+        plain = [r for r in range(start, t) if not rows[r].is_total and not _states_its_amount(rows[r], row)]
         top_level = min((rows[p].level for p in plain), default=0)
         top = [r for r in plain if rows[r].level == top_level]
         candidates = []
@@ -529,6 +529,14 @@ def _column_totals(table: Table, ratio: list[bool] | None = None) -> list[Identi
             sub_totals = []
         start = t + 1
     return out
+
+
+def _states_its_amount(row, total) -> bool:
+    """A heading printed with its amount and money unit (`6款 農林水産業費   978,051千円`, a
+    budget book's running page header) among the rows a total closes, whose own figures
+    print no unit: the page's words, not a term of the total."""
+    return len(row.cells) == 1 and row.cells[0].unit in UNIT_SCALE \
+        and not any(cell.unit for cell in total.cells)
 
 
 MAX_SUBTOTAL_PARTS = 6

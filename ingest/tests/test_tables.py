@@ -890,3 +890,17 @@ def test_a_squeezed_word_written_against_the_first_column_heads_it():
     assert [c.label for c in table.columns] == [
         "令和8年度当初予算", "令和7年度当初予算", "増減額", "対前年度当初比"]
     assert statuses(extract(doc)).get("mismatch", 0) == 0
+
+
+def test_a_heading_stating_its_amount_is_no_term_of_the_total_under_it():
+    """A budget book's running page header (`6款 農林水産業費 978,051千円`) standing between a
+    table's rows is the page's words: the 計 adds the rows, not the 款's amount."""
+    texts = ["                       本年度       前年度        比較      一般財源",
+             "                        千円         千円         千円        千円",
+             "1 水産業総務費          1,000         900          100        1,000",
+             "2 水産業振興費          1,945       2,137         △192        1,945",
+             "6款 農林水産業費                                            978,051千円",
+             "3 漁港管理費              500         500            0          500",
+             "    計                3,445       3,537          △92        3,445"]
+    checks = [c for c in extract(doc_of(texts)).checks if c["subject"] == "table:column_total"]
+    assert len(checks) == 4 and all(c["computed_value"] == c["reported_value"] for c in checks)
