@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 from math import comb
+from typing import Iterator
 
 from ingest.reading.numbers import UNIT_SCALE
 from ingest.tables.cells import formula_factor
@@ -56,10 +57,10 @@ def is_ratio_column(table: Table, c: int) -> bool:
     if col.unit == "%" or any(w in col.label for w in _RATIO_WORDS):
         return True
     cells = [row.placed[c] for row in table.rows if c < len(row.placed) and row.placed[c] is not None]
-    totals = [row.placed[c] for row in table.rows if row.is_total and c < len(row.placed)
-              and row.placed[c] is not None]
     if not cells or not all(x.decimals >= 1 for x in cells):
         return False
+    totals = [row.placed[c] for row in table.rows if row.is_total and c < len(row.placed)
+              and row.placed[c] is not None]
     if totals and all(t.value == 100 for t in totals):
         return True
     # decimals in a table of whole 円 / 千円 amounts: a rate (伸率, 増減率), not an amount
@@ -452,8 +453,14 @@ def _by_position(table: Table, row) -> list:
 
 
 def _totals_hold(table: Table) -> bool:
-    ids = _column_totals(table)
-    return bool(ids) and all(i.holds for i in ids)
+    """The table's labelled totals hold in every column (and it has one). Tried for every
+    combination of short-row placements, so it stops at the first total row that fails."""
+    found = False
+    for ids in _total_readings(table):
+        if not all(i.holds for i in ids):
+            return False
+        found = found or bool(ids)
+    return found
 
 
 def _row_identities(table: Table, relations: list[Relation]) -> list[Identity]:
@@ -493,7 +500,11 @@ def _column_sum_check(table: Table, total_r: int, part_rs: list[int], kind: str,
 
 def _column_totals(table: Table, ratio: list[bool] | None = None) -> list[Identity]:
     """Each total row against the rows it closes; the reading that holds is taken."""
-    out: list[Identity] = []
+    return [ident for ids in _total_readings(table, ratio) for ident in ids]
+
+
+def _total_readings(table: Table, ratio: list[bool] | None = None) -> Iterator[list[Identity]]:
+    """The identities of each total row in turn, in the reading taken (`_column_totals`)."""
     ratio = _ratio_columns(table, ratio) if any(row.is_total for row in table.rows) else []
     start = 0
     sub_totals: list[int] = []
@@ -522,13 +533,12 @@ def _column_totals(table: Table, ratio: list[bool] | None = None) -> list[Identi
         if best and not all(i.holds for i in best):
             best = (_through_unlabelled_subtotals(table, t, plain, label, ratio)
                     or _over_an_earlier_total(table, t, start, plain, label, ratio) or best)
-        out.extend(best or [])
+        yield best or []
         if label.startswith("小"):
             sub_totals.append(t)
         else:
             sub_totals = []
         start = t + 1
-    return out
 
 
 def _states_its_amount(row, total) -> bool:
