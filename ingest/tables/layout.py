@@ -755,7 +755,9 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
             continue
         # read as written and as squeezed (`_header_words`): the reading that puts the line's
         # words over more columns (one word per column, none past the last) is how it stands
-        readings = [_header_words(ln.text, room_of, squeezed) for squeezed in (False, True)]
+        line_tokens, line_words = _header_tokens(ln.text)  # (the same in both readings)
+        readings = [_words_standing(line_tokens, line_words, _standing(line_tokens, squeezed), room_of)
+                    for squeezed in (False, True)]
         spread = [len({room_of(a, b) for a, b, _, end in r if end > stub_end + 1 and a <= last} - {None})
                   for r in readings]
         for a, b, name, written_end in readings[1] if spread[1] > spread[0] else readings[0]:
@@ -892,6 +894,14 @@ def _header_words(text: str, room_of=None, squeezed: bool = True) -> list[tuple[
     (`５ 年 度 末`); a letter-spaced run over columns each of which holds more than one of its
     letters (`人   報  酬   給  料`) is one word per column (`room_of`, where given).
     """
+    tokens, words = _header_tokens(text)
+    return _words_standing(tokens, words, _standing(tokens, squeezed), room_of)
+
+
+def _header_tokens(text: str) -> tuple[list[tuple[int, int, str]], list[list[int]]]:
+    """A header line's tokens (start, end, text) and its words (the indexes of their tokens),
+    as `_header_words` reads them. They do not depend on whether the line was squeezed, so
+    `_headers` reads them once for both its readings of the line."""
     tokens: list[tuple[int, int, str]] = []
     tight: set[int] = set()  # tokens set one space from a neighbour (`構 成 比`)
     # (a unit statement, even spaced out over two runs, `(単位      千円)`, is no header word)
@@ -905,19 +915,6 @@ def _header_words(text: str, room_of=None, squeezed: bool = True) -> list[tuple[
             if len(parts) > 1:
                 tight.add(len(tokens))
             tokens.append((m.start() + t.start(), m.start() + t.end(), t.group()))
-    # where each token stands as printed
-    phys: list[tuple[float, float]] = []
-    for k, (a, b, w) in enumerate(tokens):
-        start = float(a)
-        if not squeezed:
-            phys.append((start, float(b)))
-            continue
-        if k:
-            pa, pb, pw = tokens[k - 1]
-            gap = a - pb
-            close = _wide(pw[-1]) and (gap <= 2 or (gap == 3 and len(pw) > 1))
-            start = max(start, phys[-1][1] + (2 * gap if close else 1))
-        phys.append((start, start + sum(2 if _wide(ch) else 1 for ch in w)))
     words: list[list[int]] = []  # token indexes of each word
     run: list[int] = []
 
@@ -967,6 +964,30 @@ def _header_words(text: str, room_of=None, squeezed: bool = True) -> list[tuple[
             words[k:k + 2] = [x + y]
             continue
         k += 1
+    return tokens, words
+
+
+def _standing(tokens: list[tuple[int, int, str]], squeezed: bool) -> list[tuple[float, float]]:
+    """Where each token stands as printed, squeezed or as written (see `_header_words`)."""
+    phys: list[tuple[float, float]] = []
+    for k, (a, b, w) in enumerate(tokens):
+        start = float(a)
+        if not squeezed:
+            phys.append((start, float(b)))
+            continue
+        if k:
+            pa, pb, pw = tokens[k - 1]
+            gap = a - pb
+            close = _wide(pw[-1]) and (gap <= 2 or (gap == 3 and len(pw) > 1))
+            start = max(start, phys[-1][1] + (2 * gap if close else 1))
+        phys.append((start, start + sum(2 if _wide(ch) else 1 for ch in w)))
+    return phys
+
+
+def _words_standing(tokens: list[tuple[int, int, str]], words: list[list[int]],
+                    phys: list[tuple[float, float]], room_of) -> list[tuple[float, float, str, int]]:
+    """The words where they stand, each split over the columns `room_of` gives its letters
+    where it spans several of them unevenly spaced (see `_header_words`)."""
     out: list[tuple[float, float, str, int]] = []
     for word in words:
         pieces = [word]
