@@ -54,7 +54,7 @@ def is_ratio_column(table: Table, c: int) -> bool:
     or decimals throughout in a table whose other columns print whole 円 / 千円.
     """
     col = table.columns[c]
-    if col.unit == "%" or any(w in col.label for w in _RATIO_WORDS):
+    if _named_ratio(col):
         return True
     cells = [row.placed[c] for row in table.rows if c < len(row.placed) and row.placed[c] is not None]
     if not cells or not all(x.decimals >= 1 for x in cells):
@@ -67,6 +67,11 @@ def is_ratio_column(table: Table, c: int) -> bool:
     return col.unit in ("円", "千円") and any(
         cell is not None and cell.decimals == 0
         for row in table.rows for k, cell in enumerate(row.placed) if k != c)
+
+
+def _named_ratio(col) -> bool:
+    """A `%` unit or a ratio word in the header: a ratio column whatever its figures."""
+    return col.unit == "%" or any(w in col.label for w in _RATIO_WORDS)
 
 
 MAX_IDENTITY_COLUMNS = 40  # wider "tables" (a line of thousands of figures) land cell by cell, unchecked
@@ -156,9 +161,28 @@ def _formula_products(table: Table) -> list[Identity]:
     return out
 
 
-def _ratio_columns(table: Table, ratio: list[bool] | None) -> list[bool]:
-    """`is_ratio_column` of every column: as given (worked out for the rows as placed), or now."""
-    return ratio if ratio is not None else [is_ratio_column(table, c) for c in range(len(table.columns))]
+def _ratio_columns(table: Table, ratio: list[bool | None] | None) -> list[bool]:
+    """`is_ratio_column` of every column: as given (worked out for the rows as placed), or now
+    (all of them, or those given as None)."""
+    if ratio is None:
+        return [is_ratio_column(table, c) for c in range(len(table.columns))]
+    if None in ratio:
+        return [is_ratio_column(table, c) if r is None else r for c, r in enumerate(ratio)]
+    return ratio
+
+
+def _not_ratio_while_placing(table: Table, placing: set[int]) -> list[bool | None]:
+    """False for each column that is no ratio column however the rows in `placing` are placed:
+    a row that stays put prints a whole number in it (a ratio column prints decimals in every
+    row, `is_ratio_column`); None for the others, worked out for each placement tried."""
+    out: list[bool | None] = [None] * len(table.columns)
+    for r, row in enumerate(table.rows):
+        if r in placing:
+            continue
+        for c, cell in enumerate(row.placed[:len(out)]):
+            if cell is not None and cell.decimals == 0 and not _named_ratio(table.columns[c]):
+                out[c] = False
+    return out
 
 
 # ------------------------------------------------------------------------- row relations
@@ -422,10 +446,11 @@ def place_short_rows(table: Table, relations: list[Relation]) -> None:
         return
     fitting = []
     keys = sorted(several)
+    ratio = _not_ratio_while_placing(table, set(keys))
     for choice in _product([several[r] for r in keys]):
         for r, placed in zip(keys, choice):
             table.rows[r].placed = placed
-        if _totals_hold(table):
+        if _totals_hold(table, ratio):
             fitting.append(choice)
             if len(fitting) > 1:
                 break
@@ -452,11 +477,11 @@ def _by_position(table: Table, row) -> list:
     return place_by_position(row.cells, table.columns)
 
 
-def _totals_hold(table: Table) -> bool:
+def _totals_hold(table: Table, ratio: list[bool | None] | None = None) -> bool:
     """The table's labelled totals hold in every column (and it has one). Tried for every
     combination of short-row placements, so it stops at the first total row that fails."""
     found = False
-    for ids in _total_readings(table):
+    for ids in _total_readings(table, ratio):
         if not all(i.holds for i in ids):
             return False
         found = found or bool(ids)
