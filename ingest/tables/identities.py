@@ -481,7 +481,9 @@ def _totals_hold(table: Table, ratio: list[bool | None] | None = None) -> bool:
     """The table's labelled totals hold in every column (and it has one). Tried for every
     combination of short-row placements, so it stops at the first total row that fails."""
     found = False
-    for ids in _total_readings(table, ratio):
+    # (the plain readings only: a placement is judged by the totals as printed, not by the
+    # searches `_total_readings` makes for a total that fails)
+    for ids in _total_readings(table, ratio, search=False):
         if not all(i.holds for i in ids):
             return False
         found = found or bool(ids)
@@ -528,8 +530,11 @@ def _column_totals(table: Table, ratio: list[bool] | None = None) -> list[Identi
     return [ident for ids in _total_readings(table, ratio) for ident in ids]
 
 
-def _total_readings(table: Table, ratio: list[bool] | None = None) -> Iterator[list[Identity]]:
-    """The identities of each total row in turn, in the reading taken (`_column_totals`)."""
+def _total_readings(table: Table, ratio: list[bool] | None = None,
+                    search: bool = True) -> Iterator[list[Identity]]:
+    """The identities of each total row in turn, in the reading taken (`_column_totals`);
+    with `search`, a total that fails over its rows is also read through unlabelled
+    subtotals or over an earlier total."""
     ratio = _ratio_columns(table, ratio) if any(row.is_total for row in table.rows) else []
     start = 0
     sub_totals: list[int] = []
@@ -555,7 +560,7 @@ def _total_readings(table: Table, ratio: list[bool] | None = None) -> Iterator[l
                 break
             if best is None:
                 best = ids
-        if best and not all(i.holds for i in best):
+        if search and best and not all(i.holds for i in best):
             best = (_through_unlabelled_subtotals(table, t, plain, label, ratio)
                     or _over_an_earlier_total(table, t, start, plain, label, ratio) or best)
         yield best or []
@@ -582,9 +587,11 @@ def _holds_in_columns(ids: list[Identity], spare: int) -> bool:
     """Holds in at least `MIN_ROWS` columns with figures other than 0 (0 = 0 + 0 proves
     nothing), and fails in at most `spare` of them (a reading that fails in one column of
     many is that column's misprint, not a coincidence)."""
-    holding = sum(1 for i in ids if i.holds)
-    telling = sum(1 for i in ids if i.holds and i.reported.value != 0)
-    return telling >= MIN_ROWS and len(ids) - holding <= spare
+    if len(ids) < MIN_ROWS:
+        return False
+    holding = [i for i in ids if i.holds]
+    telling = sum(1 for i in holding if i.reported.value != 0)
+    return telling >= MIN_ROWS and len(ids) - len(holding) <= spare
 
 
 _TOTAL_RANKS = ("小計", "計", "合計", "総計")
@@ -612,6 +619,9 @@ def _through_unlabelled_subtotals(table: Table, t: int, plain: list[int], label:
     j = 2
     while j < len(parts):
         s = parts[j]
+        if sum(1 for c in table.rows[s].cells if c.value) < MIN_ROWS:
+            j += 1  # (a row of fewer than three figures is no subtotal found this way)
+            continue
         runs = [parts[j - size:j] for size in range(2, min(j, MAX_SUBTOTAL_PARTS) + 1)]
         checked = [(run, _column_sum_check(table, s, run, "column_total", table.rows[s].label, ratio))
                    for run in runs]
