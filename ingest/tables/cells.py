@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ingest.reading.normalize import normalize_name, strip_format_chars
-from ingest.reading.numbers import parse_number
+from ingest.reading.numbers import LEADING_ZERO_CODE, RATE_MARK, parse_number
 from ingest.tables.model import Cell
 
 _NUMBER = r"(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0)(?:\.\d+)?"
@@ -33,14 +33,14 @@ _CHUNK = re.compile(r"[△▲\-] (?=\d)\S*|\S+")
 _ORDINAL = re.compile(r"^(?:\(\d{1,2}\)|\d{1,2}[.、)]?|[ア-ン]|\([ア-ン]\))$")
 # A chunk of figures (`_NUMBERS_CHUNK`) that is not a date (`6.11.22`, `6/2`) or a code printed
 # with leading zeros (`00001`, not glued zeros): one pass over the chunk, not three.
-_FIGURES_CHUNK = re.compile(r"(?!(?:\d{1,2}\.\d{1,2}\.\d{1,2}|\d{1,2}/\d{1,2}|0\d+)\Z)"
+_FIGURES_CHUNK = re.compile(r"(?!(?:\d{1,2}\.\d{1,2}\.\d{1,2}|\d{1,2}/\d{1,2}|" + LEADING_ZERO_CODE + r"+)\Z)"
                             + _NUMBERS_CHUNK.pattern)
 # A figure printed with the rates it is multiplied by (`5,669×1/4`, `314,687×0.1925`,
 # `21,000円×4,624人×1/2`, `267×60件×1/6`, `92,000×55/100`, `1,000×80%`): a 補助金's base
 # amount and its 補助率, the amount they give printed beside them (`formula_factor`).
 _FACTOR = rf"(?:{_NUMBER})(?:/(?:{_NUMBER}))?(?:%|[件人戸棟台回日月か所]{{1,2}})?"
-_FORMULA = re.compile(rf"({_NUMBER})(円)?((?:×{_FACTOR})+)")
-_FACTOR_PARTS = re.compile(rf"×({_NUMBER})(?:/({_NUMBER}))?(%?)")
+_FORMULA = re.compile(rf"({_NUMBER})(円)?((?:{RATE_MARK}{_FACTOR})+)")
+_FACTOR_PARTS = re.compile(rf"{RATE_MARK}({_NUMBER})(?:/({_NUMBER}))?(%?)")
 
 # A rate printed with its direction word (`2.7%増`, `1.1%減`): a figure, negative when it fell.
 _DIRECTED_RATE = re.compile(rf"([△▲\-]?)({_NUMBER})%([増減])")
@@ -79,7 +79,7 @@ def _cell(line_no: int, start: int, end: int, sign: str | None, number: str,
 def formula_factor(text: str) -> Decimal | None:
     """What the base figure of a formula cell (`5,669×1/4`, `21,000円×4,624人×1/2`) is
     multiplied by (1/4, 2,312); None for a plain figure."""
-    if "×" not in text or _FORMULA.fullmatch(text) is None:
+    if RATE_MARK not in text or _FORMULA.fullmatch(text) is None:
         return None
     factor = Decimal(1)
     for m in _FACTOR_PARTS.finditer(text):
@@ -213,7 +213,7 @@ def _split_words(line_no: int, text: str) -> tuple[str, str, list[Cell], str | N
             cells[-1] = cells[-1].with_unit(squeezed)
             continue
         last_was_number = False
-        formula = _FORMULA.fullmatch(squeezed) if "×" in squeezed else None
+        formula = _FORMULA.fullmatch(squeezed) if RATE_MARK in squeezed else None
         if formula is not None and aligned:
             offset = start + len(chunk) - len(chunk.lstrip())
             # (the cell keeps the formula as printed: its value is the base figure, its unit the

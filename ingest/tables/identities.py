@@ -25,7 +25,7 @@ from itertools import combinations
 from math import comb
 from typing import Iterator
 
-from ingest.reading.numbers import UNIT_SCALE
+from ingest.reading.numbers import RATE_MARK, UNIT_SCALE
 from ingest.tables.cells import formula_factor
 from ingest.tables.model import EXACT_UNITS, Cell, Identity, Table
 
@@ -141,11 +141,11 @@ def _formula_products(table: Table) -> list[Identity]:
     out: list[Identity] = []
     for r, row in enumerate(table.rows):
         for k, cell in enumerate(row.placed):
-            if cell is None or "×" not in cell.text:
+            if cell is None or RATE_MARK not in cell.text:
                 continue
             factor = formula_factor(cell.text)
             reported = next((c for c in row.placed[k + 1:] if c is not None), None)
-            if factor is None or reported is None or "×" in reported.text:
+            if factor is None or reported is None or RATE_MARK in reported.text:
                 continue
             col = row.placed.index(reported)
             unit = table.columns[col].unit
@@ -153,7 +153,7 @@ def _formula_products(table: Table) -> list[Identity]:
                 if cell.unit in UNIT_SCALE and unit in UNIT_SCALE else Decimal(1)
             product = cell.value * factor * scale
             term = Cell(cell.line, cell.start, cell.end, cell.text, product, 0)
-            out.append(Identity("formula_product", table, reported, [(1, term)], "×", row=r, column=col,
+            out.append(Identity("formula_product", table, reported, [(1, term)], RATE_MARK, row=r, column=col,
                                 covers=(cell,)))
     if sum(i.holds for i in out) < MIN_ROWS:
         for i in out:

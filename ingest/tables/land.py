@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ingest.reading.document import Document, Extraction
-from ingest.reading.numbers import UNIT_SCALE
+from ingest.reading.numbers import RATE_MARK, UNIT_SCALE
 from ingest.tables.identities import find_identities
 from ingest.tables.layout import NEAR, group_tables, read_lines
 from ingest.tables.model import Identity, Table
@@ -187,7 +187,7 @@ def extract(doc: Document) -> Extraction:
                 if cell is None:
                     continue
                 # a formula's base printed in 円 (`21,000円×4,624人×1/2`) in a column of 千円
-                unit = cell.unit if "×" in cell.text and cell.unit in UNIT_SCALE else col_units[c]
+                unit = cell.unit if RATE_MARK in cell.text and cell.unit in UNIT_SCALE else col_units[c]
                 ok = id(cell) not in guessed
                 is_checked = id(cell) in checked
                 printed, note = cell.text, "" if ok else "placed under a column by order: the text flow gives no positions"

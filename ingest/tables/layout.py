@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from ingest.reading.normalize import normalize_name
-from ingest.reading.numbers import UNIT_SCALE, unit_statement
+from ingest.reading.numbers import RATE_MARK, UNIT_SCALE, unit_statement
 from ingest.tables.cells import is_prose, line_label, ordinal_level, prose_ordinal, read_row
 from ingest.tables.model import EXACT_UNITS, Column, Row, Table
 
@@ -446,7 +446,7 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
         # (not a formula's base: `21,000円×4,624人×1/2` in a column of 千円 bases)
         col.unit = next((row.placed[col.index].unit for row in rows
                          if row.placed[col.index] is not None and row.placed[col.index].unit
-                         and "×" not in row.placed[col.index].text), None) or table_unit
+                         and RATE_MARK not in row.placed[col.index].text), None) or table_unit
     title = normalize_name("".join(ln.text for ln in title_lines)) if title_lines else _title(header)
     if width <= MAX_COLUMNS:  # (the title line is no column's header word)
         _headers([ln for ln in header if normalize_name(ln.text) != title], columns, block, rows)
