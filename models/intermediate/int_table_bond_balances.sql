@@ -12,54 +12,53 @@ bound_cells as (
 
 ),
 
-bond_cells as (
+lines as (
 
-    select *
-    from bound_cells
-    where
-        table_kind = 'bond_balance'
-        and concept in ('opening_balance', 'increase', 'decrease', 'closing_balance')
+    {{ table_rows('bound_cells', 'bond_balance', [
+        ('opening_balance', 'opening_balance_yen'),
+        ('increase', 'borrowed_yen'),
+        ('decrease', 'repaid_yen'),
+        ('closing_balance', 'closing_balance_yen')
+    ], measured_cells_only=true) }}
 
 ),
 
-lines as (
+-- a projection: the row's closing balance is printed under a header that says 見込
+projected_rows as (
 
-    select
-        municipality_code,
-        fiscal_year,
+    select distinct
         document_id,
         table_id,
-        row_no,
-        min(source_line) as source_line,
-        max(row_path) as row_path,
-        max(case when concept = 'opening_balance' then value_yen end) as opening_balance_yen,
-        max(case when concept = 'increase' then value_yen end) as borrowed_yen,
-        max(case when concept = 'decrease' then value_yen end) as repaid_yen,
-        max(case when concept = 'closing_balance' then value_yen end) as closing_balance_yen,
-        max(case when concept = 'closing_balance' and instr(column_path, '見込') > 0 then 1 else 0 end)
-            as projected_flag,
-        max(case when status <> 'ok' then 1 else 0 end) as unresolved_flag
-    from bond_cells
-    group by municipality_code, fiscal_year, document_id, table_id, row_no
+        row_no
+    from bound_cells
+    where
+        table_kind = 'bond_balance'
+        and concept = 'closing_balance'
+        and instr(column_path, '見込') > 0
 
 )
 
 select
-    municipality_code,
-    fiscal_year,
-    document_id,
-    source_line,
+    lines.municipality_code,
+    lines.fiscal_year,
+    lines.document_id,
+    lines.source_line,
     cast(null as {{ portable_type('varchar') }}) as account_name,
     'purpose' as breakdown,
-    trim(regexp_replace(regexp_replace(row_path, '^.*/', ''), '^[(]?[0-9]+[)]?[.]? *', ''))
+    trim(regexp_replace(regexp_replace(lines.row_path, '^.*/', ''), '^[(]?[0-9]+[)]?[.]? *', ''))
         as purpose_name,
     cast(null as {{ portable_type('varchar') }}) as lender_name,
-    opening_balance_yen,
-    borrowed_yen,
-    repaid_yen,
-    closing_balance_yen,
-    case when projected_flag = 1 then 'projected' else 'annual' end as basis,
-    case when unresolved_flag = 1 then 'unresolved' else 'ok' end as status,
-    'read by the table engine: ' || row_path as note
+    lines.opening_balance_yen,
+    lines.borrowed_yen,
+    lines.repaid_yen,
+    lines.closing_balance_yen,
+    case when projected_rows.row_no is not null then 'projected' else 'annual' end as basis,
+    case when lines.unresolved_flag = 1 then 'unresolved' else 'ok' end as status,
+    'read by the table engine: ' || lines.row_path as note
 from lines
-where closing_balance_yen is not null
+left join projected_rows
+    on
+        lines.document_id = projected_rows.document_id
+        and lines.table_id = projected_rows.table_id
+        and lines.row_no = projected_rows.row_no
+where lines.closing_balance_yen is not null

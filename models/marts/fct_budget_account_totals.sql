@@ -15,35 +15,14 @@ bound_cells as (
 
 ),
 
-total_cells as (
-
-    select *
-    from bound_cells
-    where table_kind = 'account_totals'
-
-),
-
 rows_read as (
 
-    select
-        municipality_code,
-        fiscal_year,
-        document_id,
-        table_id,
-        row_no,
-        min(source_line) as source_line,
-        max(table_title) as table_title,
-        max(row_path) as row_path,
-        max(case when is_total then 1 else 0 end) as is_total_flag,
-        max(case when concept = 'current_amount' then value_yen end) as current_yen,
-        max(case when concept = 'previous_amount' then value_yen end) as previous_yen,
-        max(case when concept = 'change_amount' then value_yen end) as change_yen,
-        max(case when concept = 'change_pct' then value end) as change_pct,
-        max(
-            case when concept in ('current_amount', 'previous_amount') and status <> 'ok' then 1 else 0 end
-        ) as unresolved_flag
-    from total_cells
-    group by municipality_code, fiscal_year, document_id, table_id, row_no
+    {{ table_rows('bound_cells', 'account_totals', [
+        ('current_amount', 'current_yen'),
+        ('previous_amount', 'previous_yen'),
+        ('change_amount', 'change_yen'),
+        ('change_pct', 'change_pct')
+    ], unresolved_concepts=['current_amount', 'previous_amount']) }}
 
 ),
 

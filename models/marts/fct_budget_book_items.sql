@@ -18,11 +18,16 @@ bound_cells as (
 
 ),
 
-budget_cells as (
+items as (
 
-    select *
-    from bound_cells
-    where table_kind = 'budget_items'
+    {{ table_rows('bound_cells', 'budget_items', [
+        ('current_amount', 'current_yen'),
+        ('previous_amount', 'previous_yen'),
+        ('change_amount', 'change_yen'),
+        (['current_share_pct', 'share_pct'], 'current_share_pct'),
+        ('previous_share_pct', 'previous_share_pct'),
+        ('change_pct', 'change_pct')
+    ]) }}
 
 ),
 
@@ -32,37 +37,13 @@ sides as (
         document_id,
         table_id,
         case
-            when max(case when is_total and instr(row_path, '歳入') > 0 then 1 else 0 end) = 1
+            when max(case when is_total_flag = 1 and instr(row_path, '歳入') > 0 then 1 else 0 end) = 1
                 then 'revenue'
-            when max(case when is_total and instr(row_path, '歳出') > 0 then 1 else 0 end) = 1
+            when max(case when is_total_flag = 1 and instr(row_path, '歳出') > 0 then 1 else 0 end) = 1
                 then 'expenditure'
         end as side
-    from budget_cells
+    from items
     group by document_id, table_id
-
-),
-
-items as (
-
-    select
-        municipality_code,
-        fiscal_year,
-        document_id,
-        table_id,
-        row_no,
-        min(source_line) as source_line,
-        max(table_title) as table_title,
-        max(row_path) as row_path,
-        max(case when is_total then 1 else 0 end) as is_total_flag,
-        max(case when concept = 'current_amount' then value_yen end) as current_yen,
-        max(case when concept = 'previous_amount' then value_yen end) as previous_yen,
-        max(case when concept = 'change_amount' then value_yen end) as change_yen,
-        max(case when concept in ('current_share_pct', 'share_pct') then value end) as current_share_pct,
-        max(case when concept = 'previous_share_pct' then value end) as previous_share_pct,
-        max(case when concept = 'change_pct' then value end) as change_pct,
-        max(case when status <> 'ok' then 1 else 0 end) as unresolved_flag
-    from budget_cells
-    group by municipality_code, fiscal_year, document_id, table_id, row_no
 
 )
 

@@ -14,39 +14,19 @@ bound_cells as (
 
 ),
 
-carryover_cells as (
-
-    select *
-    from bound_cells
-    where table_kind = 'carryover'
-
-),
-
 items as (
 
-    select
-        municipality_code,
-        fiscal_year,
-        document_id,
-        table_id,
-        row_no,
-        min(source_line) as source_line,
-        max(table_title) as table_title,
-        max(row_path) as row_path,
-        max(case when is_total then 1 else 0 end) as is_total_flag,
-        max(case when concept = 'amount' then value_yen end) as amount_yen,
-        max(case when concept = 'carried_over_amount' then value_yen end) as carried_over_yen,
-        max(case when concept = 'source_received' then value_yen end) as source_received_yen,
-        max(case when concept = 'source_national' then value_yen end) as source_national_yen,
-        max(case when concept = 'source_prefectural' then value_yen end) as source_prefectural_yen,
-        max(case when concept = 'source_national_prefectural' then value_yen end)
-            as source_national_prefectural_yen,
-        max(case when concept = 'source_bonds' then value_yen end) as source_bonds_yen,
-        max(case when concept = 'source_other' then value_yen end) as source_other_yen,
-        max(case when concept = 'source_general' then value_yen end) as source_general_yen,
-        max(case when status <> 'ok' then 1 else 0 end) as unresolved_flag
-    from carryover_cells
-    group by municipality_code, fiscal_year, document_id, table_id, row_no
+    {{ table_rows('bound_cells', 'carryover', [
+        ('amount', 'amount_yen'),
+        ('carried_over_amount', 'carried_over_yen'),
+        ('source_received', 'source_received_yen'),
+        ('source_national', 'source_national_yen'),
+        ('source_prefectural', 'source_prefectural_yen'),
+        ('source_national_prefectural', 'source_national_prefectural_yen'),
+        ('source_bonds', 'source_bonds_yen'),
+        ('source_other', 'source_other_yen'),
+        ('source_general', 'source_general_yen')
+    ]) }}
 
 ),
 

@@ -11,36 +11,17 @@ bound_cells as (
 
 ),
 
-debt_burden_cells as (
-
-    select *
-    from bound_cells
-    where table_kind = 'debt_burden'
-
-),
-
 items as (
 
-    select
-        municipality_code,
-        fiscal_year,
-        document_id,
-        table_id,
-        row_no,
-        min(source_line) as source_line,
-        max(row_path) as row_path,
-        max(case when is_total then 1 else 0 end) as is_total_flag,
-        max(case when concept = 'limit_amount' then value_yen end) as limit_yen,
-        max(case when concept = 'spent_amount' then value_yen end) as spent_yen,
-        max(case when concept = 'planned_amount' then value_yen end) as planned_yen,
-        max(case when concept = 'source_national_prefectural' then value_yen end)
-            as source_national_prefectural_yen,
-        max(case when concept = 'source_bonds' then value_yen end) as source_bonds_yen,
-        max(case when concept = 'source_other' then value_yen end) as source_other_yen,
-        max(case when concept = 'source_general' then value_yen end) as source_general_yen,
-        max(case when status <> 'ok' then 1 else 0 end) as unresolved_flag
-    from debt_burden_cells
-    group by municipality_code, fiscal_year, document_id, table_id, row_no
+    {{ table_rows('bound_cells', 'debt_burden', [
+        ('limit_amount', 'limit_yen'),
+        ('spent_amount', 'spent_yen'),
+        ('planned_amount', 'planned_yen'),
+        ('source_national_prefectural', 'source_national_prefectural_yen'),
+        ('source_bonds', 'source_bonds_yen'),
+        ('source_other', 'source_other_yen'),
+        ('source_general', 'source_general_yen')
+    ]) }}
 
 )
 

@@ -15,38 +15,19 @@ bound_cells as (
 
 ),
 
-salary_cells as (
-
-    select *
-    from bound_cells
-    where table_kind = 'salary'
-
-),
-
 lines as (
 
-    select
-        municipality_code,
-        fiscal_year,
-        document_id,
-        table_id,
-        row_no,
-        min(source_line) as source_line,
-        max(table_title) as table_title,
-        max(row_path) as row_path,
-        max(case when is_total then 1 else 0 end) as is_total_flag,
-        max(case when concept = 'staff_count' then value end) as staff_count,
-        max(case when concept = 'remuneration' then value_yen end) as remuneration_yen,
-        max(case when concept = 'salary' then value_yen end) as salary_yen,
-        max(case when concept = 'allowances' then value_yen end) as allowances_yen,
-        max(case when concept = 'term_end_allowance' then value_yen end) as term_end_allowance_yen,
-        max(case when concept = 'other_allowances' then value_yen end) as other_allowances_yen,
-        max(case when concept = 'salary_cost_subtotal' then value_yen end) as salary_cost_subtotal_yen,
-        max(case when concept = 'mutual_aid_cost' then value_yen end) as mutual_aid_cost_yen,
-        max(case when concept = 'total_cost' then value_yen end) as total_cost_yen,
-        max(case when status <> 'ok' then 1 else 0 end) as unresolved_flag
-    from salary_cells
-    group by municipality_code, fiscal_year, document_id, table_id, row_no
+    {{ table_rows('bound_cells', 'salary', [
+        ('staff_count', 'staff_count'),
+        ('remuneration', 'remuneration_yen'),
+        ('salary', 'salary_yen'),
+        ('allowances', 'allowances_yen'),
+        ('term_end_allowance', 'term_end_allowance_yen'),
+        ('other_allowances', 'other_allowances_yen'),
+        ('salary_cost_subtotal', 'salary_cost_subtotal_yen'),
+        ('mutual_aid_cost', 'mutual_aid_cost_yen'),
+        ('total_cost', 'total_cost_yen')
+    ]) }}
 
 ),
 

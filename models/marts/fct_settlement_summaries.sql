@@ -14,34 +14,15 @@ bound_cells as (
 
 ),
 
-settlement_cells as (
-
-    select *
-    from bound_cells
-    where table_kind = 'settlement'
-
-),
-
 rows_read as (
 
-    select
-        municipality_code,
-        fiscal_year,
-        document_id,
-        table_id,
-        row_no,
-        min(source_line) as source_line,
-        max(table_title) as table_title,
-        max(row_path) as row_path,
-        max(case when is_total then 1 else 0 end) as is_total_flag,
-        max(case when concept = 'revenue_total' then value_yen end) as revenue_yen,
-        max(case when concept = 'expenditure_total' then value_yen end) as expenditure_yen,
-        max(case when concept = 'formal_balance' then value_yen end) as formal_balance_yen,
-        max(case when concept = 'carryover_funds' then value_yen end) as carryover_funds_yen,
-        max(case when concept = 'real_balance' then value_yen end) as real_balance_yen,
-        max(case when status <> 'ok' then 1 else 0 end) as unresolved_flag
-    from settlement_cells
-    group by municipality_code, fiscal_year, document_id, table_id, row_no
+    {{ table_rows('bound_cells', 'settlement', [
+        ('revenue_total', 'revenue_yen'),
+        ('expenditure_total', 'expenditure_yen'),
+        ('formal_balance', 'formal_balance_yen'),
+        ('carryover_funds', 'carryover_funds_yen'),
+        ('real_balance', 'real_balance_yen')
+    ]) }}
 
 ),
 
