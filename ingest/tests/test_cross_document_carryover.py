@@ -9,7 +9,9 @@ test writes one (a 決算収支の状況 table by account: 歳入総額 − 歳�
 繰越財源 comes from the 計算書). Both go into a scratch project by their manifest lines and are
 built through the CLI: the pair is an `ok` cross-document check, the summary's 実質収支 lands in
 the panel, and a 繰越財源 planted 1 千円 off (実質収支 with it, so the summary's own identities
-hold) is a `mismatch` naming both documents.
+hold) is a `mismatch` naming both documents. A year may carry funds by several statements
+(繰越明許費, 事故繰越し, 継続費), each its own report: the test also writes a 事故繰越し繰越計算書
+(made-up 事業, column-aligned text), and the summary's 繰越財源 is then checked against the sum.
 """
 from pathlib import Path
 
@@ -53,14 +55,37 @@ def settlement_summary(carryover_funds: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build_pair(root: Path, carryover_funds: int) -> tuple[list[tuple], list[tuple]]:
+def accident_statement() -> str:
+    """A FY2021 一般会計事故繰越し繰越計算書 (千円): 翌年度繰越額 = its 財源内訳, 計 of two 事業;
+    its funds in hand are 一般財源 28,700 + 既収入特定財源 2,000 = 30,700."""
+    header = ["翌年度繰越額", "既収入特定財源", "県支出金", "地方債", "一般財源"]
+    head = "  款 項 事業名"
+    for end, word in zip(EDGES, header):
+        head = head.ljust(end - 2 * len(word)) + word
+    rows = [("2総務費 1総務管理費 庁舎空調改修事業", [52_800, 0, 0, 39_600, 13_200]),
+            ("8土木費 2道路橋りょう費 市道改良事業", [31_500, 2_000, 14_000, 0, 15_500])]
+    total = [sum(r[1][k] for r in rows) for k in range(5)]
+    lines = ["令和３年度南国市一般会計事故繰越し繰越計算書", " " * 100 + "（単位：千円）", head, ""]
+    lines += [_row(name, values) for name, values in rows] + [_row("計", total), ""]
+    return "\n".join(lines) + "\n"
+
+
+def build_pair(root: Path, carryover_funds: int,
+               with_accident_statement: bool = False) -> tuple[list[tuple], list[tuple]]:
     made = "nankoku_r3_kessan_made.txt"
     statement = next(r for r in corpus_rows(".pdf") if r["path"] == STATEMENT)
     rows = [statement,
             {"document_id": "nankoku-2021-kessan-made", "path": made, "municipality_code": "392049",
              "fiscal_year": "2021", "title": "南国市 令和3年度 決算の概要", "encoding": ""}]
+    documents = {made: settlement_summary(carryover_funds)}
+    if with_accident_statement:
+        accident = "nankoku_r3_jiko_kurikoshi_made.txt"
+        rows.append({"document_id": "nankoku-2021-jiko-made", "path": accident, "municipality_code": "392049",
+                     "fiscal_year": "2021", "title": "南国市 令和3年度 一般会計事故繰越し繰越計算書",
+                     "encoding": ""})
+        documents[accident] = accident_statement()
     (root / "project").mkdir()
-    proc = build_corpus(root / "project", rows, made={made: settlement_summary(carryover_funds)})
+    proc = build_corpus(root / "project", rows, made=documents)
     warehouse = root / "project" / "warehouse.duckdb"
     assert warehouse.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -99,3 +124,14 @@ def test_planted_carryover_funds_are_flagged_against_the_statement(tmp_path):
     assert len(checks) == 1 and checks[0][1] == "mismatch", checks
     assert {checks[0][2], checks[0][3]} == {217_452_000, 217_451_000}
     assert "nankoku-2021-kurikoshi" in checks[0][4] and "nankoku-2021-kessan-made" in checks[0][4]
+
+
+def test_settlement_carryover_funds_are_checked_against_the_sum_of_the_years_statements(tmp_path):
+    # 繰越明許費 217,451 (the corpus PDF) + 事故繰越し 30,700 (made) = 248,151 千円
+    checks, _ = build_pair(tmp_path, 248_151, with_accident_statement=True)
+    assert [(r[0], r[1], r[2], r[3]) for r in checks] == [
+        ("一般会計 @ FY2021", "ok", 248_151_000, 248_151_000)], checks
+    note = checks[0][4]
+    assert all(d in note for d in ("nankoku-2021-kurikoshi", "nankoku-2021-jiko-made",
+                                   "nankoku-2021-kessan-made")), note
+    assert "繰越明許費 計" in note and "事故繰越し 計" in note, note

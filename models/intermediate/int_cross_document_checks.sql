@@ -10,8 +10,9 @@
     - A budget summary's 会計別 row against a budget book's 歳入合計 of the same year and account
       (account_budget: the book's total restated, int_dated_facts) is an identity; two books'
       restated totals are not paired again (budget_item pairs them).
-    - A 決算 summary's 翌年度へ繰り越すべき財源 against the year's 繰越計算書 (its 計's 一般財源 +
-      既収入特定財源, carryover_funds) is an identity where that statement is the year's only one.
+    - A 決算 summary's 翌年度へ繰り越すべき財源 against the year's 繰越計算書 (each statement's 計's
+      一般財源 + 既収入特定財源, summed over 繰越明許費, 事故繰越し and 継続費: carryover_funds) is
+      an identity; the note names every statement's document and line.
     The later document reports, the earlier one computes; both are in the note. Tolerance: half
     a 千円 where either figure may be rounded to 千円 (a multiple of 1,000 yen), else exact.
 -#}

@@ -11,8 +11,9 @@
       salary_cost (a 給与費明細書 line's 合計, by class and 区分), account_budget (an account's
       budget for the year: a budget summary's 会計別 row, and a budget book's 歳入合計 restated as
       the budget of the account its title names, the general account where it names none);
-      carryover_funds (翌年度へ繰り越すべき財源: a 決算 summary's, and a 繰越計算書's 一般財源 plus
-      既収入特定財源 of its 計, the funds of the year carried into the next);
+      carryover_funds (翌年度へ繰り越すべき財源: a 決算 summary's, and the year's 繰越計算書: the
+      一般財源 plus 既収入特定財源 of each statement's 計 (繰越明許費, 事故繰越し, 継続費; the
+      reviewed ref_carryover_statements), summed, the funds of the year carried into the next);
     - is_restatement: a figure stated under another subject of the same document, restated so
       that a document of another kind can be paired with it (a book's 歳入合計 as its account's
       budget); two restatements are never paired with each other (their own subject pairs them);
@@ -71,27 +72,9 @@ settlement_summaries as (
 
 ),
 
-carryover_items as (
+carryover_year_facts as (
 
-    select * from {{ ref('fct_carryover_items') }}
-
-),
-
--- a 繰越計算書's 計: the largest total it prints (a 明細書's 計 rows are per 項, within it)
-carryover_totals as (
-
-    select *
-    from (
-        select
-            carryover_items.*,
-            row_number() over (
-                partition by carryover_items.document_id, carryover_items.account_name
-                order by carryover_items.carried_over_yen desc, carryover_items.source_line asc
-            ) as total_rank
-        from carryover_items
-        where carryover_items.is_total and carryover_items.account_name is not null
-    ) as ranked
-    where total_rank = 1
+    select * from {{ ref('int_carryover_year_funds') }}
 
 ),
 
@@ -426,8 +409,9 @@ stated as (
     from settlement_summaries
     where not is_total and carryover_funds_yen is not null
     union all
-    -- a 繰越計算書's 計: the carried-over funds in hand (一般財源 + 既収入特定財源), restated as
-    -- the year's 繰り越すべき財源 (two statements of one year are parts, never paired together)
+    -- the year's 繰越計算書 (each statement's 計: the carried-over funds in hand, 一般財源 +
+    -- 既収入特定財源), summed and restated as the year's 繰り越すべき財源 (statements of one
+    -- year are parts, never paired together)
     select
         municipality_code,
         document_id,
@@ -437,15 +421,13 @@ stated as (
         'carryover_funds' as subject,
         account_name as subject_key,
         'actual' as basis,
-        coalesce(source_general_yen, 0) + coalesce(source_received_yen, 0) as this_year_yen,
+        funds_yen as this_year_yen,
         cast(null as bigint) as year_before_yen,
         true as is_restatement,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }})
-        || ' (計: 一般財源 + 既収入特定財源)' as terms
-    from carryover_totals
-    where coalesce(source_general_yen, source_received_yen) is not null
+        statement_count as term_count,
+        unresolved_flag,
+        terms
+    from carryover_year_facts
 
 ),
 
