@@ -684,15 +684,25 @@ def _compared_rows(table: Table, ratio: list[bool] | None = None) -> list[Identi
         if any(any(w in (x.path[-1] if x.path else "") for w in _DIFF_WORDS[:3]) for x in (first, second)):
             continue
         ratio = _ratio_columns(table, ratio)
-        for c in range(len(table.columns)):
-            if ratio[c]:
-                continue
-            reported, a, b = row.placed[c], first.placed[c], second.placed[c]
-            if reported is None or (a is None and b is None):
-                continue
-            terms = [(1, a)] if a is not None else []
-            terms += [(-1, b)] if b is not None else []
-            out.append(Identity("compared_rows", table, reported, terms, label, row=r, column=c))
+        out.extend(_row_differences(table, r, r - 2, r - 1, label, ratio))
+    return out
+
+
+def _row_differences(table: Table, r: int, a_r: int, b_r: int, label: str,
+                     ratio: list[bool]) -> list[Identity]:
+    """Row `r` = row `a_r` − row `b_r`, in each column that is no ratio and prints the
+    difference and at least one of its terms (a term not printed counts as none)."""
+    out: list[Identity] = []
+    row, first, second = table.rows[r], table.rows[a_r], table.rows[b_r]
+    for c in range(len(table.columns)):
+        if ratio[c]:
+            continue
+        reported, a, b = row.placed[c], first.placed[c], second.placed[c]
+        if reported is None or (a is None and b is None):
+            continue
+        terms = [(1, a)] if a is not None else []
+        terms += [(-1, b)] if b is not None else []
+        out.append(Identity("compared_rows", table, reported, terms, label, row=r, column=c))
     return out
 
 
@@ -725,10 +735,12 @@ MAX_GROUP_COLUMNS = 16
 
 
 def _group_sums(table: Table, ratio: list[bool] | None = None) -> list[Identity]:
-    """A figure that is the sum of a column to its right over its own row and the rows under
-    it, down to the next row printing a figure in its column: a 予算書 明細's 節 金額 and the
-    説明 amounts printed beside and below it (`1 物品売払収入 7,847 都市計画図等売払収入 193`,
-    then `博物館出版物等有償頒布収入 981` …). Aligned text only (the columns must be certain).
+    """A figure that is the sum of another column over its own row and the rows under it,
+    down to the next row printing a figure in its column: a 予算書 明細's 節 金額 and the 説明
+    amounts printed beside and below it (`1 物品売払収入 7,847 都市計画図等売払収入 193`, then
+    `博物館出版物等有償頒布収入 981` …), or a 説明 細目 printed right of its 細々目 (`002 健康教育・
+    相談費 2,781` over `001 健康教育事業費 578` …). Aligned text only (the columns must be
+    certain).
 
     Found from the rows, not named by any label: the pair of columns counts only when it
     holds on at least three groups of two or more terms, and on nearly all of them (or on
@@ -742,14 +754,14 @@ def _group_sums(table: Table, ratio: list[bool] | None = None) -> list[Identity]
     rows = table.rows
     out: list[Identity] = []
     ratio = _ratio_columns(table, ratio)
-    for a in range(width - 1):
+    for a in range(width):
         if ratio[a]:
             continue
         heads = [r for r, row in enumerate(rows) if row.placed[a] is not None and not row.is_total]
         if len(heads) < MIN_ROWS:
             continue
-        for b in range(a + 1, width):
-            if ratio[b]:
+        for b in range(width):
+            if b == a or ratio[b]:
                 continue
             groups = []
             for i, h in enumerate(heads):
@@ -797,13 +809,5 @@ def _compared_groups(table: Table, ratio: list[bool] | None = None) -> list[Iden
             if a_r is None or b_r is None:
                 continue
             ratio = _ratio_columns(table, ratio)
-            for c in range(len(table.columns)):
-                if ratio[c]:
-                    continue
-                reported, a, b = table.rows[r].placed[c], table.rows[a_r].placed[c], table.rows[b_r].placed[c]
-                if reported is None or (a is None and b is None):
-                    continue
-                terms = [(1, a)] if a is not None else []
-                terms += [(-1, b)] if b is not None else []
-                out.append(Identity("compared_rows", table, reported, terms, label, row=r, column=c))
+            out.extend(_row_differences(table, r, a_r, b_r, label, ratio))
     return out

@@ -415,6 +415,40 @@ def test_a_figure_is_the_sum_of_the_column_beside_and_under_it():
     assert not [c for c in bad.checks if c["subject"] == "table:group_sum"]  # no longer found
 
 
+def _explanations(rows: list[tuple[str, str, str, str, str]]) -> list[str]:
+    """A 明細 page: 節 and 金額 on the left, then the 説明 label and its amount ending at one of
+    two columns (細々目 at 50, 細目 further right at 70)."""
+    out = ["(単位 千円)", "  区    分       金    額      説              明"]
+    for section, amount, label, inner, outer in rows:
+        line = (section.ljust(12) + amount.rjust(10)) if section else " " * 22
+        line = (line + "  " + label).ljust(50 - len(inner)) + inner
+        out.append((line.ljust(70 - len(outer)) + outer).rstrip())
+    return out
+
+
+def test_a_figure_is_the_sum_of_the_column_left_of_it_under_it():
+    """A 説明 細目 printed right of its 細々目, each line one of them: the 細目 is the sum of the
+    amounts under it down to the next 細目 (found from the rows: three groups hold); a planted
+    wrong amount leaves two, and the pair of columns is no longer taken."""
+    rows = [("7 報償費", "2,595", "002 健康教育・相談費", "", "2,781"),
+            ("", "", "001 健康教育事業費", "578", ""),
+            ("8 旅費", "1,226", "002 健康相談事業費", "1,093", ""),
+            ("", "", "003 自殺予防対策事業費", "1,110", ""),
+            ("10 需用費", "9,231", "003 健康診査費", "", "154,652"),
+            ("", "", "001 健康診査事業費", "1,862", ""),
+            ("11 役務費", "16,315", "002 がん検診事業費", "152,790", ""),
+            ("", "", "004 母子保健費", "", "223,406"),
+            ("12 委託料", "441,039", "001 妊産婦保健事業費", "45,798", ""),
+            ("", "", "002 妊産婦支援事業費", "177,608", "")]
+    page = _explanations(rows)
+    ex = extract(doc_of(page))
+    groups = [c for c in ex.checks if c["subject"] == "table:group_sum"]
+    assert sorted(c["reported_value"] for c in groups) == [2_781, 154_652, 223_406], page
+    assert all(c["reported_value"] == c["computed_value"] for c in groups)
+    bad = extract(doc_of([ln.replace("1,093", "1,193") for ln in page]))
+    assert not [c for c in bad.checks if c["subject"] == "table:group_sum"]
+
+
 def test_a_page_footer_code_with_leading_zeros_is_not_glued_zeros():
     assert split_row(1, layout_line("歳 入 予 算 書 ＿ 事 項 別 明 細 書 00001"))[2] == []
 
