@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ingest.reading.document import Document, Extraction
 from ingest.reading.numbers import RATE_MARK, UNIT_SCALE
-from ingest.tables.identities import find_identities
+from ingest.tables.identities import find_identities, is_ratio_column
 from ingest.tables.layout import NEAR, group_tables, read_lines
 from ingest.tables.model import Identity, Table
 
@@ -37,6 +37,19 @@ def _yen(value: Decimal, unit: str | None) -> int | None:
 def _fmt(value: Decimal) -> str:
     text = f"{value:,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _column_unit(table: Table, c: int) -> str | None:
+    """A column's unit as landed: a ratio column (構成比, 伸率: by its header or its figures)
+    whose figures all print decimals is in %, not in the money unit a `(単位:千円、%)`
+    statement gives the table; any other keeps its own."""
+    col = table.columns[c]
+    if col.unit is not None and col.unit not in UNIT_SCALE:
+        return col.unit
+    figures = [row.placed[c] for row in table.rows if row.placed[c] is not None]
+    if figures and all(f.decimals >= 1 for f in figures) and is_ratio_column(table, c):
+        return "%"
+    return col.unit
 
 
 def _note(identity: Identity) -> str:
@@ -179,15 +192,18 @@ def extract(doc: Document) -> Extraction:
                      tolerance=float(ident.tolerance))
         _land_columns(ex, doc, table, identities)
         col_labels = [col.label for col in table.columns]
-        col_units = [col.unit for col in table.columns]
+        col_units = [_column_unit(table, c) for c in range(len(table.columns))]
         rows_out = ex.rows.setdefault(SEED, [])
         for r, row in enumerate(table.rows):
             row_path = "/".join(row.path)
             for c, cell in enumerate(row.placed):
                 if cell is None:
                     continue
-                # a formula's base printed in 円 (`21,000円×4,624人×1/2`) in a column of 千円
-                unit = cell.unit if RATE_MARK in cell.text and cell.unit in UNIT_SCALE else col_units[c]
+                # a figure printed with a unit of its own keeps it (a count `8人` among the 千円
+                # amounts of a 説明 column; a formula's base printed in 円, `21,000円×4,624人×1/2`,
+                # in a column of 千円); a bare one is in its column's unit
+                own = cell.unit if RATE_MARK not in cell.text or cell.unit in UNIT_SCALE else None
+                unit = own or col_units[c]
                 ok = id(cell) not in guessed
                 is_checked = id(cell) in checked
                 printed, note = cell.text, "" if ok else "placed under a column by order: the text flow gives no positions"

@@ -32,7 +32,7 @@ from statistics import median
 from ingest.reading.normalize import normalize_name
 from ingest.reading.numbers import RATE_MARK, UNIT_SCALE, unit_statement
 from ingest.tables.cells import is_prose, line_label, ordinal_level, prose_ordinal, read_row
-from ingest.tables.model import EXACT_UNITS, Column, Row, Table
+from ingest.tables.model import EXACT_UNITS, Cell, Column, Row, Table
 
 MAX_GAP = 4          # other lines allowed between two rows of one table
 MAX_COLUMNS = 40     # wider rows are not laid out further (extra columns, headers): cells only
@@ -442,11 +442,8 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
         rows = _merge_split_rows(rows)
     columns, rows = _drop_row_numbers(columns, rows)
     width = len(columns)
-    for col in columns:  # a unit printed with a cell of the column (`37.1 %`), else the table's
-        # (not a formula's base: `21,000円×4,624人×1/2` in a column of 千円 bases)
-        col.unit = next((row.placed[col.index].unit for row in rows
-                         if row.placed[col.index] is not None and row.placed[col.index].unit
-                         and RATE_MARK not in row.placed[col.index].text), None) or table_unit
+    for col in columns:
+        col.unit = _printed_unit([row.placed[col.index] for row in rows]) or table_unit
     title = normalize_name("".join(ln.text for ln in title_lines)) if title_lines else _title(header)
     if width <= MAX_COLUMNS:  # (the title line is no column's header word)
         _headers([ln for ln in header if normalize_name(ln.text) != title], columns, block, rows)
@@ -463,6 +460,23 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
         _stacked_group_labels(block, rows)
     return Table(f"{document_id}:t{n:03d}", title, table_unit, block[0].no, block[-1].no, columns,
                  rows, ragged, aligned, headed=_headed(header))
+
+
+def _printed_unit(cells: list[Cell | None]) -> str | None:
+    """The unit a column's figures print, which its bare figures share: the unit of its first
+    figure where that prints one (`1,234人` atop bare counts: a unit on the first row only),
+    else the unit most of its figures print (more than half). None where its first figure is
+    bare and few print a unit: a 説明 column of 千円 amounts with counts among them (`8人`)
+    is in the table's unit; each count keeps its own. A formula's base (`21,000円×4,624人×1/2`
+    in a column of 千円 bases) states no unit of the column's."""
+    figures = [c for c in cells if c is not None and RATE_MARK not in c.text]
+    if not figures:
+        return None
+    if figures[0].unit:
+        return figures[0].unit
+    units = Counter(c.unit for c in figures if c.unit)
+    unit, n = units.most_common(1)[0] if units else (None, 0)
+    return unit if 2 * n > len(figures) else None
 
 
 NEAR = 2  # right edges this close (in characters) are one column's

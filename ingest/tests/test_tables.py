@@ -449,6 +449,43 @@ def test_a_figure_is_the_sum_of_the_column_left_of_it_under_it():
     assert not [c for c in bad.checks if c["subject"] == "table:group_sum"]
 
 
+def test_a_count_among_amounts_keeps_its_unit_and_the_amounts_keep_the_tables():
+    """A 説明 column of 千円 amounts with counts among them (`8人`, `150人`): each count lands
+    in its own unit, the bare amounts in the table's 千円 (their yen value), although a count
+    may be the column's first figure to print a unit."""
+    def line(section: str, amount: str, label: str, explained: str) -> str:
+        return (section.ljust(14) + amount.rjust(10) + "  " + label).ljust(60 - len(explained)) + explained
+
+    page = ["(単位 千円)", "  区    分       金    額      説              明",
+            line("3 職員手当等", "713", "001 自殺対策推進会議委員", "56"),
+            line("", "", "自殺対策推進会議委員", "8人"),
+            line("", "", "002 パートタイム会計年度任用職員", "3,046"),
+            line("  期末手当", "635", "003 パートタイム会計年度任用職員", "14,965"),
+            line("11 役務費", "16,315", "生活保護受給者等健康診査", "150人"),
+            line("  通信運搬費", "16,210", "001 がん検診事業費", "1,093"),
+            line("  手数料", "37", "002 健康診査事業費", "2,301")]
+    cells = {c["printed_text"]: c for c in extract(doc_of(page)).rows["raw_table_cells"]}
+    assert {k: cells[k]["unit"] for k in ("8", "150")} == {"8": "人", "150": "人"}
+    assert {k: (cells[k]["unit"], cells[k]["value_yen"]) for k in ("56", "3,046", "1,093", "713")} == {
+        "56": ("千円", 56_000), "3,046": ("千円", 3_046_000), "1,093": ("千円", 1_093_000),
+        "713": ("千円", 713_000)}
+
+
+def test_a_ratio_column_under_a_statement_of_two_units_lands_in_percent():
+    """`(単位:千円、%)` over 予算額 and 構成比 columns: the amounts are in 千円, the 構成比 (its
+    header word, its figures printed with decimals) in %, with no yen value."""
+    page = [
+        "(性質別歳出)                                             (単位:千円、%)",
+        "     区    分          予 算 額      構 成 比      予 算 額      構 成 比",
+        "  1. 人 件 費          4,869,091        19.0     4,660,109        18.0",
+        "  2. 物 件 費          4,137,242        16.2     3,970,068        15.4",
+        "  3. 扶 助 費          7,251,436        28.4     6,559,088        25.4",
+    ]
+    cells = {c["printed_text"]: c for c in extract(doc_of(page)).rows["raw_table_cells"]}
+    assert (cells["4,869,091"]["unit"], cells["4,869,091"]["value_yen"]) == ("千円", 4_869_091_000)
+    assert {(cells[k]["unit"], cells[k]["value_yen"]) for k in ("19.0", "18.0", "28.4")} == {("%", None)}
+
+
 def test_a_page_footer_code_with_leading_zeros_is_not_glued_zeros():
     assert split_row(1, layout_line("歳 入 予 算 書 ＿ 事 項 別 明 細 書 00001"))[2] == []
 
