@@ -23,6 +23,7 @@ table's header (then its row labels); else the nearest heading.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal
 from functools import lru_cache
 
@@ -283,7 +284,20 @@ def _resolve_titles(outline: _Outline, tables: list[Table], prose, skip: set[int
     """Fill `table.title` (see module doc); `table.group` is the heading the title hangs under."""
     doc = outline.doc
     cands = _candidates(doc, skip) if doc.layout != "markdown_tsv" else []
-    cand_division = [outline.division(c[0]) for c in cands]
+    # the candidates of each division in line order, to take those above a table by bisection
+    by_division: dict = {}
+    for c in cands:
+        by_division.setdefault(outline.division(c[0]), []).append(c)
+    lines_of = {div: [c[0] for c in cs] for div, cs in by_division.items()}
+    # and where each title bigram stands among them: a table's best title shares one with its
+    # header (a candidate sharing none scores 0 and is never picked), so only those are scored
+    postings: dict = {}
+    for div, cs in by_division.items():
+        post: dict[str, list[int]] = {}
+        for i, c in enumerate(cs):
+            for bg in _bigrams(c[1]):
+                post.setdefault(bg, []).append(i)
+        postings[div] = post
     used: set[int] = set()
     used_figs: set[int] = set()
     division = outline.division
@@ -296,8 +310,9 @@ def _resolve_titles(outline: _Outline, tables: list[Table], prose, skip: set[int
             table.group = sec.parent_id if sec else None
             continue
         here = division(table.first_line)
-        pool = [c for c, div in zip(cands, cand_division)
-                if c[0] < table.first_line and c[0] not in used and div == here]
+        in_division = by_division.get(here, [])
+        n_above = bisect_left(lines_of[here], table.first_line) if in_division else 0
+        pool = [c for c in in_division[:n_above] if c[0] not in used]
         header = " ".join(table.words[:1])
         pick = None
         for hdr_rx, title_rx in TITLE_HINTS:
@@ -323,7 +338,11 @@ def _resolve_titles(outline: _Outline, tables: list[Table], prose, skip: set[int
             head_bg = _bigrams(header)
             rest_bg = set().union(*(_bigrams(w) for w in table.words[1:])) if table.words[1:] else set()
             best = 0
-            for c in pool:
+            post = postings.get(here, {})
+            sharing = sorted({i for b in head_bg | rest_bg for i in post.get(b, ()) if i < n_above})
+            for c in (in_division[i] for i in sharing):
+                if c[0] in used:
+                    continue
                 bg = _bigrams(c[1])
                 score = 10 * len(head_bg & bg) + len(rest_bg & bg)
                 if score > best:
