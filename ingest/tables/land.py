@@ -124,7 +124,8 @@ def _land_columns(ex: Extraction, doc: Document, table: Table, identities: list[
                      table.first_line)
         ex.add(COLUMNS_SEED, {
             "document_id": doc.document_id, "source_line": first, "table_id": table.table_id,
-            "table_title": table.title, "col_no": col.index + 1, "column_path": col.label,
+            "table_title": table.title, "row_header": table.row_header or None,
+            "col_no": col.index + 1, "column_path": col.label,
             "unit": col.unit, "role": role, "role_rows": rows, "status": "ok", "note": "",
         })
 

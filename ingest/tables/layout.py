@@ -445,8 +445,9 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
     for col in columns:
         col.unit = _printed_unit([row.placed[col.index] for row in rows]) or table_unit
     title = normalize_name("".join(ln.text for ln in title_lines)) if title_lines else _title(header)
+    row_header = ""
     if width <= MAX_COLUMNS:  # (the title line is no column's header word)
-        _headers([ln for ln in header if normalize_name(ln.text) != title], columns, block, rows)
+        row_header = _headers([ln for ln in header if normalize_name(ln.text) != title], columns, block, rows)
     if table_unit is None:
         # no unit statement: the one money unit the columns' headers state is the table's, and
         # the unit of its columns that state none (a 説明 column's formulas under `千円`)
@@ -459,7 +460,7 @@ def _build(block: list[_Line], header: list[_Line], unit: str | None, document_i
     if aligned:
         _stacked_group_labels(block, rows)
     return Table(f"{document_id}:t{n:03d}", title, table_unit, block[0].no, block[-1].no, columns,
-                 rows, ragged, aligned, headed=_headed(header))
+                 rows, ragged, aligned, headed=_headed(header), row_header=row_header)
 
 
 def _printed_unit(cells: list[Cell | None]) -> str | None:
@@ -726,7 +727,7 @@ def _place_in_order(cells: list, columns: list[Column]) -> list:
     return placed
 
 
-def _headers(header: list[_Line], columns: list[Column], block: list[_Line], rows: list[Row]) -> None:
+def _headers(header: list[_Line], columns: list[Column], block: list[_Line], rows: list[Row]) -> str:
     """Header words over the columns they stand over, top to bottom.
 
     Each column has a span (the first character of its widest figures standing at its edge to
@@ -737,9 +738,11 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
     next to them headed like them (`_group_spans`); a word right of the last column or over
     every column heads none. Characters stacked one per line join (`_join_stacked`); a unit
     word standing alone in a column's header (`人` under 職員数) is that column's unit.
+    Returns the words over the row labels, left of every column (`区分`, `特別会計等`): the
+    row header, which names what the rows are where the table has no title of its own.
     """
     if not columns:
-        return
+        return ""
     # a column spans from the first character of its widest figure standing at its edge (in a
     # sparse table no row prints every column) to its right edge
     lefts = []
@@ -761,6 +764,7 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
     # (header line, columns, word, its centre, neighbouring columns it reaches over)
     placed: list[tuple[int, list[int], str, float, list[int]]] = []
     edge_words: list[tuple[int, list[int], str, float, list[int]]] = []
+    row_words: list[tuple[int, str]] = []  # (header line, word) over the row labels
     for k, ln in enumerate(header):
         if "\t" in ln.text:
             for i, field in enumerate(ln.text.split("\t")):
@@ -777,8 +781,11 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
         spread = [len({room_of(a, b) for a, b, _, end in r if end > stub_end + 1 and a <= last} - {None})
                   for r in readings]
         for a, b, name, written_end in readings[1] if spread[1] > spread[0] else readings[0]:
+            if written_end <= stub_end + 1 and not _PAGE_NUMBER.fullmatch(name):
+                row_words.append((k, name))  # the row headers' (区分)
+                continue
             if written_end <= stub_end + 1 or a > last or _PAGE_NUMBER.fullmatch(name):
-                continue  # the row headers' (区分), or right of every column (備考: no figures)
+                continue  # (right of every column: 備考, no figures)
             spans = [min(b, c.end + 1) - max(a, left - 1) for c, left in zip(columns, lefts)]
             covered = [i for i, ov in enumerate(spans)
                        if ov > 0 and ov >= 0.5 * min(b - a, c_width(columns, lefts, i))]
@@ -807,6 +814,8 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
     # ... heads the first column where no other word does; else it is the row headers'
     if not any(0 in cols for _, cols, *_ in placed):
         placed += edge_words
+        taken = {(k, name) for k, _, name, *_ in edge_words}
+        row_words = [w for w in row_words if w not in taken]
     placed = _group_spans(placed, [(left + c.end) / 2 for c, left in zip(columns, lefts)])
     words: list[list[str]] = [[] for _ in columns]
     for k in range(len(header)):
@@ -828,6 +837,7 @@ def _headers(header: list[_Line], columns: list[Column], block: list[_Line], row
             # header's units row) is the column's (the word stays in the header, as printed)
             col.unit = next((w for w in reversed(found) if w in UNIT_SCALE), None)
         col.header = tuple(found)
+    return normalize_name("".join(_join_stacked([name for _, name in row_words])))
 
 
 def _group_spans(placed: list[tuple[int, list[int], str, float, list[int]]],

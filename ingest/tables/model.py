@@ -68,6 +68,7 @@ class Table:
     ragged: bool = False            # some rows were placed by position, not by count
     aligned: bool = False           # column-aligned text: every cell's column is its position
     headed: bool = True             # a header line stands above its first row: where it starts is known
+    row_header: str = ""            # the header words over the row labels (`区分`, `特別会計等`)
 
     @property
     def widest(self) -> int:

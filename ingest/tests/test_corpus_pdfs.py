@@ -150,3 +150,29 @@ def test_printed_figures_land_as_table_cells(pdf_build, document_id):
         where t.document_id = ?""", [document_id, document_id])[0]
     floor_landed, floor_checked = SHARES[document_id]
     assert landed >= floor_landed and checked >= floor_checked, (landed, checked)
+
+
+def test_an_untitled_table_of_accounts_reaches_the_budget_account_totals(pdf_build):
+    """南国市's 予算の概要 prints, under its 会計別 table, a table with no title of its own whose
+    row header says what its rows are (特別会計等: 土地, 国保 … 上水, 下水): its kind comes from
+    the row header (ref_row_header_kinds), its rows reach fct_budget_account_totals, the
+    abbreviated accounts typed where the reviewed ref_account_types knows the abbreviation
+    (国保, 介護, 後期高齢, 上水; 土地, 企業団地, 下水 stay untyped: each could be more than one
+    account), and its 特別会計 計 is the 会計別 table's 特別会計(5件)."""
+    warehouse, _ = pdf_build
+    rows = query(warehouse, """
+        select printed_label, account_type, is_total, current_yen
+        from marts.fct_budget_account_totals
+        where document_id = 'nankoku-2026-gaiyo' and table_title is null
+        order by source_line""")
+    assert [r[0] for r in rows] == ["土地", "国保", "介護", "企業団地", "後期高齢", "特別会計計", "上水",
+                                    "下水", "企業会計計", "合計"]
+    types = {r[0]: r[1] for r in rows}
+    assert (types["国保"], types["介護"], types["後期高齢"], types["上水"]) == (
+        "special", "special", "special", "public_enterprise")
+    assert types["土地"] is None and types["下水"] is None
+    assert sum(r[3] for r in rows[:5]) == rows[5][3] == 11_546_979_000
+    special = query(warehouse, """
+        select current_yen from marts.fct_budget_account_totals
+        where document_id = 'nankoku-2026-gaiyo' and account_name = '特別会計' and account_count = 5""")
+    assert special == [(11_546_979_000,)]

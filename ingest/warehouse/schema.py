@@ -84,7 +84,7 @@ FACT_SEEDS: dict[str, list[str]] = {
     # measure a column is bound to is the project's judgement, made in dbt from these and the
     # reviewed vocabulary (seeds/ref_measure_terms.csv): int_table_column_concepts.
     "raw_table_columns": FACT_KEYS + [
-        "table_id", "table_title", "col_no", "column_path", "unit", "role", "role_rows",
+        "table_id", "table_title", "row_header", "col_no", "column_path", "unit", "role", "role_rows",
     ] + STATUS,
 }
 

@@ -1,5 +1,5 @@
 {#-
-    Every numeric table cell with the kind of its table (int_table_kinds, from the title) and
+    Every numeric table cell with the kind of its table (int_table_kinds, from its title or row header) and
     the measure its column holds (int_table_column_concepts): the one place the typed marts
     built from tables (fct_debt_burdens, fct_budget_book_items, int_table_bond_balances) read
     bound cells from. Only cells of a table of a known kind (concept NULL in an unbound column).
@@ -43,7 +43,9 @@ select
     column_concepts.concept
 from table_cells
 inner join table_kinds
-    on table_cells.table_title = table_kinds.table_title
+    on
+        table_cells.document_id = table_kinds.document_id
+        and table_cells.table_id = table_kinds.table_id
 inner join column_concepts
     on
         table_cells.document_id = column_concepts.document_id

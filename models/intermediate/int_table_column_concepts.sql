@@ -59,7 +59,7 @@ year_words as (
         regexp_extract(c.column_path, '([^0-9/()]{2})([0-9]+|元)年度', 2) as era_year_word
     from table_columns as c
     inner join table_kinds as k
-        on c.table_title = k.table_title
+        on c.document_id = k.document_id and c.table_id = k.table_id
     where k.table_kind in ('budget_items', 'account_totals')
 
 ),
@@ -127,7 +127,7 @@ matches as (
         length(t.pattern) + length(coalesce(t.qualifier, '')) as specificity
     from read_columns as c
     left join table_kinds as k
-        on c.table_title = k.table_title
+        on c.document_id = k.document_id and c.table_id = k.table_id
     inner join measure_terms as t
         on
             instr(c.matched_path, t.pattern) > 0

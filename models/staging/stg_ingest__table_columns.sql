@@ -15,6 +15,7 @@ renamed as (
         source_line,
         table_id,
         table_title,
+        row_header,
         col_no,
         column_path,
         unit,
