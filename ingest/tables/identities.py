@@ -108,27 +108,43 @@ def _numbered_groups(table: Table, ratio: list[bool] | None = None) -> list[Iden
     for c in range(len(table.columns)):
         if ratio[c]:
             continue
-        groups = []
-        for i, h in enumerate(numbered):
-            head = rows[h].placed[c]
-            if head is None:
-                continue
-            end = numbered[i + 1] if i + 1 < len(numbered) else len(rows)
-            parts = []
-            for r in range(h + 1, end):
-                if rows[r].is_total:
-                    break
-                if rows[r].placed[c] is not None:
-                    parts.append(rows[r].placed[c])
-            if parts:
-                groups.append(Identity("numbered_group", table, head, [(1, x) for x in parts],
-                                       f"unnumbered rows under each numbered row of column {c + 1}",
-                                       row=h, column=c, found_from_rows=True))
-        several = [g for g in groups if len(g.terms) >= 2]
-        holding = sum(g.holds for g in several)
+        groups = _head_groups(table, "numbered_group", numbered, c, c, False,
+                              f"unnumbered rows under each numbered row of column {c + 1}")
+        several, holding = _holding(groups)
         if holding >= MIN_ROWS and len(several) - holding <= max(1, len(several) // 10):
             out.extend(groups)
     return out
+
+
+def _head_groups(table: Table, kind: str, heads: list[int], a: int, b: int, inclusive: bool,
+                 support: str) -> list[Identity]:
+    """Each head row's figure in column `a` against the figures of column `b` on the rows
+    under it (and on its own row, when `inclusive`) down to the next head row or a total row:
+    the groups `_numbered_groups` and `_group_sums` judge, one identity a group with a term."""
+    rows = table.rows
+    out: list[Identity] = []
+    for i, h in enumerate(heads):
+        head = rows[h].placed[a]
+        if head is None:
+            continue
+        end = heads[i + 1] if i + 1 < len(heads) else len(rows)
+        parts = []
+        for r in range(h if inclusive else h + 1, end):
+            if rows[r].is_total:
+                break
+            if rows[r].placed[b] is not None:
+                parts.append(rows[r].placed[b])
+        if parts:
+            out.append(Identity(kind, table, head, [(1, x) for x in parts], support, row=h, column=a,
+                                found_from_rows=True))
+    return out
+
+
+def _holding(groups: list[Identity]) -> tuple[list[Identity], int]:
+    """The groups of two terms or more (a one-term group is its whole printed again, no
+    evidence of a sum) and how many of them hold."""
+    several = [g for g in groups if len(g.terms) >= 2]
+    return several, sum(g.holds for g in several)
 
 
 def _formula_products(table: Table) -> list[Identity]:
@@ -763,22 +779,9 @@ def _group_sums(table: Table, ratio: list[bool] | None = None) -> list[Identity]
         for b in range(width):
             if b == a or ratio[b]:
                 continue
-            groups = []
-            for i, h in enumerate(heads):
-                end = heads[i + 1] if i + 1 < len(heads) else len(rows)
-                parts = []
-                for r in range(h, end):
-                    if rows[r].is_total:
-                        break
-                    if rows[r].placed[b] is not None:
-                        parts.append(rows[r].placed[b])
-                if parts:
-                    groups.append(Identity("group_sum", table, rows[h].placed[a],
-                                           [(1, c) for c in parts], f"column {b + 1} under each "
-                                           f"figure of column {a + 1}", row=h, column=a,
-                                           found_from_rows=True))
-            several = [g for g in groups if len(g.terms) >= 2]
-            holding = sum(g.holds for g in several)
+            groups = _head_groups(table, "group_sum", heads, a, b, True,
+                                  f"column {b + 1} under each figure of column {a + 1}")
+            several, holding = _holding(groups)
             # three figures or more adding up to a fourth is no coincidence, even once
             if (holding >= MIN_ROWS and holding >= 0.9 * len(several)) or (
                     several and holding == len(several) and any(len(g.terms) >= 3 for g in several)):
