@@ -60,6 +60,31 @@ def build_corpus(root_dir: Path, rows: list[dict],
     return proc
 
 
+def made_row(document_id: str, path: str, municipality_code: str, fiscal_year: int, title: str) -> dict:
+    """The manifest line of a document a test made (text, UTF-8: `encoding` empty)."""
+    return {"document_id": document_id, "path": path, "municipality_code": municipality_code,
+            "fiscal_year": str(fiscal_year), "title": title, "encoding": ""}
+
+
+def build_beside_corpus(root: Path, corpus_path: str, made: list[tuple[dict, str]]) -> Path:
+    """One corpus document and documents a test made beside it ((manifest line, text) each),
+    built through the CLI in `root/project`: the warehouse's path (the build may exit 1 when
+    a test plants a wrong figure; it must publish)."""
+    corpus = next(r for r in corpus_rows(Path(corpus_path).suffix) if r["path"] == corpus_path)
+    (root / "project").mkdir()
+    proc = build_corpus(root / "project", [corpus] + [row for row, _ in made],
+                        made={row["path"]: text for row, text in made})
+    warehouse = root / "project" / "warehouse.duckdb"
+    assert warehouse.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    return warehouse
+
+
+def own_mismatches(con, document_id: str) -> int:
+    """Mismatches among a document's own checks (not those against other documents)."""
+    return con.execute("select count(*) from marts.rpt_reconciliation where document_id = ? "
+                       "and subject not like 'cross%' and status = 'mismatch'", [document_id]).fetchone()[0]
+
+
 @pytest.fixture(scope="module")
 def corpus_warehouse(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("corpus")

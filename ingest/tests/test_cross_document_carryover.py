@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.tests.test_corpus_tables import CORPUS, build_corpus, corpus_rows
+from ingest.tests.test_corpus_tables import CORPUS, build_beside_corpus, made_row, own_mismatches
 
 pytestmark = [pytest.mark.warehouse,
               pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")]
@@ -72,28 +72,15 @@ def accident_statement() -> str:
 
 def build_pair(root: Path, carryover_funds: int,
                with_accident_statement: bool = False) -> tuple[list[tuple], list[tuple]]:
-    made = "nankoku_r3_kessan_made.txt"
-    statement = next(r for r in corpus_rows(".pdf") if r["path"] == STATEMENT)
-    rows = [statement,
-            {"document_id": "nankoku-2021-kessan-made", "path": made, "municipality_code": "392049",
-             "fiscal_year": "2021", "title": "南国市 令和3年度 決算の概要", "encoding": ""}]
-    documents = {made: settlement_summary(carryover_funds)}
+    made = [(made_row("nankoku-2021-kessan-made", "nankoku_r3_kessan_made.txt", "392049", 2021,
+                      "南国市 令和3年度 決算の概要"), settlement_summary(carryover_funds))]
     if with_accident_statement:
-        accident = "nankoku_r3_jiko_kurikoshi_made.txt"
-        rows.append({"document_id": "nankoku-2021-jiko-made", "path": accident, "municipality_code": "392049",
-                     "fiscal_year": "2021", "title": "南国市 令和3年度 一般会計事故繰越し繰越計算書",
-                     "encoding": ""})
-        documents[accident] = accident_statement()
-    (root / "project").mkdir()
-    proc = build_corpus(root / "project", rows, made=documents)
-    warehouse = root / "project" / "warehouse.duckdb"
-    assert warehouse.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+        made.append((made_row("nankoku-2021-jiko-made", "nankoku_r3_jiko_kurikoshi_made.txt", "392049", 2021,
+                              "南国市 令和3年度 一般会計事故繰越し繰越計算書"), accident_statement()))
+    warehouse = build_beside_corpus(root, STATEMENT, made)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        own = con.execute("select status, count(*) from marts.rpt_reconciliation "
-                          "where document_id = 'nankoku-2021-kessan-made' and subject not like 'cross%' "
-                          "group by status").fetchall()
-        assert dict(own).get("mismatch", 0) == 0, own  # the made summary's own identities hold
+        assert own_mismatches(con, "nankoku-2021-kessan-made") == 0  # the made summary's own identities hold
         total = con.execute("select carried_over_yen, source_national_yen, source_prefectural_yen, "
                             "source_bonds_yen, source_general_yen from marts.fct_carryover_items "
                             "where is_total order by carried_over_yen desc limit 1").fetchone()
