@@ -262,111 +262,63 @@ stated as (
         terms
     from bond_totals
     union all
-    select
-        municipality_code,
-        document_id,
-        fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'bond_purpose_balance' as subject,
-        account_key || '/' || line_name as subject_key,
-        case when basis = 'projected' then 'projected' else 'actual' end as basis,
-        closing_balance_yen as this_year_yen,
-        case when basis in ('annual', 'projected') then opening_balance_yen end as year_before_yen,
-        false as is_restatement,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from bond_purpose_lines
+    {{ printed_line_fact(
+        'bond_purpose_lines',
+        'bond_purpose_balance',
+        "account_key || '/' || line_name",
+        "case when basis = 'projected' then 'projected' else 'actual' end",
+        "closing_balance_yen",
+        year_before="case when basis in ('annual', 'projected') then opening_balance_yen end"
+    ) }}
     union all
-    select
-        municipality_code,
-        document_id,
-        fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'fund_balance' as subject,
-        fund_name as subject_key,
-        'actual' as basis,
-        closing_balance_yen as this_year_yen,
-        opening_balance_yen as year_before_yen,
-        false as is_restatement,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from fund_balances
+    {{ printed_line_fact(
+        'fund_balances',
+        'fund_balance',
+        "fund_name",
+        "'actual'",
+        "closing_balance_yen",
+        year_before="opening_balance_yen"
+    ) }}
     union all
-    select
-        municipality_code,
-        document_id,
-        fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'budget_item' as subject,
-        side || '/' || case when is_total then '合計' else conformed_item_name end as subject_key,
-        'budget' as basis,
-        current_yen as this_year_yen,
-        previous_yen as year_before_yen,
-        false as is_restatement,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from budget_book_items
+    {{ printed_line_fact(
+        'budget_book_items',
+        'budget_item',
+        "side || '/' || case when is_total then '合計' else conformed_item_name end",
+        "'budget'",
+        "current_yen",
+        year_before="previous_yen"
+    ) }}
     union all
-    select
-        municipality_code,
-        document_id,
-        fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'local_allocation_tax' as subject,
-        item_name as subject_key,
-        'actual' as basis,
-        amount_yen as this_year_yen,
-        prior_year_amount_yen as year_before_yen,
-        false as is_restatement,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from allocation_tax
+    {{ printed_line_fact(
+        'allocation_tax',
+        'local_allocation_tax',
+        "item_name",
+        "'actual'",
+        "amount_yen",
+        year_before="prior_year_amount_yen"
+    ) }}
     union all
     -- a 給与費明細書 line named by its class and 区分 (特別職/議員): a 本年度 line is this
     -- year's budget, a 前年度 line the year before's
-    select
-        municipality_code,
-        document_id,
-        fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'salary_cost' as subject,
-        staff_class || '/' || category_name as subject_key,
-        'budget' as basis,
-        case when period = 'current' then total_cost_yen end as this_year_yen,
-        case when period = 'previous' then total_cost_yen end as year_before_yen,
-        false as is_restatement,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from salary_costs
-    where staff_class is not null and category_name is not null
+    {{ printed_line_fact(
+        'salary_costs',
+        'salary_cost',
+        "staff_class || '/' || category_name",
+        "'budget'",
+        "case when period = 'current' then total_cost_yen end",
+        year_before="case when period = 'previous' then total_cost_yen end",
+        where="staff_class is not null and category_name is not null"
+    ) }}
     union all
     -- a budget summary's 会計別 row: this year's budget and the year before's as it prints them
-    select
-        municipality_code,
-        document_id,
-        fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'account_budget' as subject,
-        account_name as subject_key,
-        'budget' as basis,
-        current_yen as this_year_yen,
-        previous_yen as year_before_yen,
-        false as is_restatement,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from account_totals
+    {{ printed_line_fact(
+        'account_totals',
+        'account_budget',
+        "account_name",
+        "'budget'",
+        "current_yen",
+        year_before="previous_yen"
+    ) }}
     union all
     -- a budget book's 歳入合計 (else 歳出合計: the first printed is kept) as its account's budget
     select
@@ -391,23 +343,14 @@ stated as (
     where budget_book_items.is_total and budget_book_items.side is not null
     union all
     -- a 決算 summary's 翌年度へ繰り越すべき財源 of an account
-    select
-        municipality_code,
-        document_id,
-        fiscal_year,
-        source_line,
-        source_line as last_source_line,
-        'carryover_funds' as subject,
-        account_name as subject_key,
-        'actual' as basis,
-        carryover_funds_yen as this_year_yen,
-        cast(null as bigint) as year_before_yen,
-        false as is_restatement,
-        1 as term_count,
-        case when status <> 'ok' then 1 else 0 end as unresolved_flag,
-        'line ' || cast(source_line as {{ portable_type('varchar') }}) as terms
-    from settlement_summaries
-    where not is_total and carryover_funds_yen is not null
+    {{ printed_line_fact(
+        'settlement_summaries',
+        'carryover_funds',
+        "account_name",
+        "'actual'",
+        "carryover_funds_yen",
+        where="not is_total and carryover_funds_yen is not null"
+    ) }}
     union all
     -- the year's 繰越計算書 (each statement's 計: the carried-over funds in hand, 一般財源 +
     -- 既収入特定財源), summed and restated as the year's 繰り越すべき財源 (statements of one
