@@ -127,9 +127,18 @@ def _last_index(current: list[_Line], cells: int) -> int:
     raise ValueError("no line with cells")
 
 
-def _last_row(current: list[_Line]) -> int:
+def _last_row(current: list[_Line], listed: bool = False) -> int:
     """Index of the open table's last row of two figures or more; in a list of one figure a
-    line (`_lists_figures`), its last figure."""
+    line (`_lists_figures`, `listed`), its last figure (a row of two there, such as a 項 whose
+    number stands alone on its line between the two lines of its name, `2  43,000`, is not
+    where the list ends), but not a heading stating its amount with its unit (the next page's
+    running header `1項 県負担金  4,704,900千円`: the list's figures print none, its units row
+    states them)."""
+    if listed:
+        for i in range(len(current) - 1, -1, -1):
+            cells = current[i].cells
+            if cells and not (len(cells) == 1 and cells[0].unit in UNIT_SCALE):
+                return i
     try:
         return _last_index(current, 2)
     except ValueError:
@@ -177,7 +186,7 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
             pending = [ln]
             continue
         # a header stating its columns' units since the open table's last row: a new table
-        headed_anew = bool(current) and len(ln.cells) >= 1 and _lists_figures(current[_last_row(current) + 1:])
+        headed_anew = bool(current) and len(ln.cells) >= 1 and _lists_figures(current[_last_row(current, listed) + 1:])
         opens_list = len(ln.cells) == 1 and _aligned_line(ln) and (
             headed_anew or not current and _lists_figures(pending))
         if len(ln.cells) >= 2 or opens_list:
@@ -185,7 +194,7 @@ def group_tables(lines: list[_Line], document_id: str) -> list[Table]:
                                               and _wider_starts_new(current, ln))
                             or _new_header_between(current) or _after_closing_total(current, ln)
                             or headed_anew):
-                between = current[_last_row(current) + 1:]
+                between = current[_last_row(current, listed) + 1:]
                 current = current[:len(current) - len(between)]
                 close()
                 pending = between

@@ -877,6 +877,46 @@ def test_a_page_of_one_figure_a_line_under_its_columns_units_lands_as_a_table():
     assert sorted(c["reported_value"] for c in totals) == [353.0, 12450.0, 12803.0]
 
 
+# A 第1表 page of one figure a line (款 and 項 each on a line of their own, under a units row),
+# one 項 whose long name wraps around its number (the number alone on the middle line beside
+# its amount), then the next page's running header with its amount.
+FIRST_TABLE = [
+    "  款                     項                 金    額",
+    "                                                       千円",
+    "",
+    "          1 地方特例交付金                            1,459,000",
+    "",
+    "              新型コロナウイルス感染症対策地方税減収補   特別",
+    "          2                                        43,000",
+    "              交付金",
+    "",
+    "11 地方交付税                                         100,000",
+    "",
+    "          1 地方交付税                                100,000",
+    "",
+    "12 交通安全対策特別交付金                                     40,000",
+    "",
+    "          1 交通安全対策特別交付金                            40,000",
+    "",
+    "\f                                16款 県支出金                                           7,269,443千円",
+    "                                            目       本年度予算額           前年度予算額        比       較",
+    "                                                              千円            千円             千円",
+    "                                1 民生費負担金                 4,594,541     4,441,575        152,966",
+]
+
+
+def test_a_list_runs_past_a_row_of_two_to_its_last_figure_not_to_the_next_heading():
+    """A list of one figure a line ends at its last figure, not at its last row of two (the
+    項 number alone beside its amount, `2   43,000`): the rows after that row land in the
+    list (they were dropped, 24 figures of a 612-page book's 第1表 page); the next page's
+    running header stating its amount (`16款 県支出金 7,269,443千円`) is no row of it."""
+    tables = read_tables(doc_of(FIRST_TABLE))
+    first = min(tables, key=lambda t: t.first_line)
+    figures = [c.text for r in first.rows for c in r.placed if c is not None]
+    assert figures[-4:] == ["100,000", "100,000", "40,000", "40,000"], figures
+    assert "7,269,443" not in figures
+
+
 FORMULAS = ["        節                       説     明",
             "  区   分       金    額",
             "                 千円                                           千円",
