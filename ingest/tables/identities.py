@@ -84,9 +84,13 @@ def find_identities(table: Table) -> list[Identity]:
     place_short_rows(table, relations)
     # which columns are ratios, once: the rows are placed now (the identities below ask often)
     ratio = [is_ratio_column(table, c) for c in range(len(table.columns))]
+    numbered = _numbered_groups(table, ratio)
+    # (a 節 both numbered over its 細節 and indented over them is one identity, not two)
+    heads = {id(i.reported) for i in numbered}
+    indented = [i for i in _indented_groups(table, ratio) if id(i.reported) not in heads]
     return (_column_totals(table, ratio) + _parent_children(table, ratio) + _compared_rows(table, ratio)
             + _compared_groups(table, ratio) + _row_identities(table, relations)
-            + _group_sums(table, ratio) + _numbered_groups(table, ratio) + _formula_products(table))
+            + _group_sums(table, ratio) + numbered + indented + _formula_products(table))
 
 
 def _numbered_groups(table: Table, ratio: list[bool] | None = None) -> list[Identity]:
@@ -114,6 +118,57 @@ def _numbered_groups(table: Table, ratio: list[bool] | None = None) -> list[Iden
         if holding >= MIN_ROWS and len(several) - holding <= max(1, len(several) // 10):
             out.extend(groups)
     return out
+
+
+def _indented_groups(table: Table, ratio: list[bool] | None = None) -> list[Identity]:
+    """A numbered row is the sum of the rows indented under it, in each column: a 第1表's 款
+    (`15 国庫支出金  16,482,873`) and its 項 printed further right, each on a line of its own
+    (`   1 国庫負担金  12,257,787`, `   2 国庫補助金 …`), numbered alike (both `1.` style, so the
+    ordinal gives them one level). Aligned text only: the indent is a position.
+
+    A row's children are the rows after it indented deeper, down to the next row indented as
+    far as it or less (or a total), those of the shallowest indent among them (a deeper one
+    is a grandchild). Found from the rows, as `_numbered_groups`: a column counts when it holds
+    on at least three groups of two rows or more and fails on at most one in ten (or one);
+    then every group is checked, a failing one `unverifiable`.
+    """
+    if not table.aligned:
+        return []
+    rows = table.rows
+    ratio = _ratio_columns(table, ratio)
+    groups_of: dict[int, list[int]] = {}
+    for h, row in enumerate(rows):
+        if not row.ordinal[:1].isdigit() or row.is_total:
+            continue
+        under = []
+        for r in range(h + 1, len(rows)):
+            if rows[r].is_total or rows[r].indent <= row.indent + NEAR_INDENT:
+                break
+            under.append(r)
+        if under:
+            top = min(rows[r].indent for r in under)
+            groups_of[h] = [r for r in under if rows[r].indent <= top + NEAR_INDENT]
+    if len(groups_of) < MIN_ROWS:
+        return []
+    out: list[Identity] = []
+    for c in range(len(table.columns)):
+        if ratio[c]:
+            continue
+        groups = []
+        for h, children in groups_of.items():
+            head = rows[h].placed[c]
+            parts = [rows[r].placed[c] for r in children if rows[r].placed[c] is not None]
+            if head is not None and parts:
+                groups.append(Identity("indented_group", table, head, [(1, x) for x in parts],
+                                       f"rows indented under each numbered row of column {c + 1}",
+                                       row=h, column=c, found_from_rows=True))
+        several, holding = _holding(groups)
+        if holding >= MIN_ROWS and len(several) - holding <= max(1, len(several) // 10):
+            out.extend(groups)
+    return out
+
+
+NEAR_INDENT = 1  # indents this close (in characters) are one level's
 
 
 def _head_groups(table: Table, kind: str, heads: list[int], a: int, b: int, inclusive: bool,

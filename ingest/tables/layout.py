@@ -657,7 +657,7 @@ def _rows(block: list[_Line], width: int) -> list[Row]:
         before = ln.text[: ln.cells[0].start].rstrip()
         row = Row(ln.no, label, list(ln.cells), is_total=is_total_label(label),
                   level=ordinal_level(ordinal), label_end=len(before) if ln.label else 0,
-                  ordinal=ordinal)
+                  ordinal=ordinal, indent=len(ln.text) - len(ln.text.lstrip(" \f")))
         row.path = ((f"{ordinal} " if ordinal else "") + label,) if (label or ordinal) else ()
         rows.append(row)
     return rows

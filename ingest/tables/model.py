@@ -42,6 +42,7 @@ class Row:
     proven: bool = False            # a short row placed by the table's row relations
     label_end: int = 0              # where the row's own label ends on its line (aligned text)
     ordinal: str = ""               # the row number opening its line (`1`, `(1)`), if any
+    indent: int = 0                 # spaces before the line's text (aligned text: a 項 under its 款)
 
 
 @dataclass
