@@ -114,8 +114,7 @@ def _numbered_groups(table: Table, ratio: list[bool] | None = None) -> list[Iden
             continue
         groups = _head_groups(table, "numbered_group", numbered, c, c, False,
                               f"unnumbered rows under each numbered row of column {c + 1}")
-        several, holding = _holding(groups)
-        if holding >= MIN_ROWS and len(several) - holding <= max(1, len(several) // 10):
+        if _holds_in_most(groups):
             out.extend(groups)
     return out
 
@@ -162,8 +161,7 @@ def _indented_groups(table: Table, ratio: list[bool] | None = None) -> list[Iden
                 groups.append(Identity("indented_group", table, head, [(1, x) for x in parts],
                                        f"rows indented under each numbered row of column {c + 1}",
                                        row=h, column=c, found_from_rows=True))
-        several, holding = _holding(groups)
-        if holding >= MIN_ROWS and len(several) - holding <= max(1, len(several) // 10):
+        if _holds_in_most(groups):
             out.extend(groups)
     return out
 
@@ -193,6 +191,13 @@ def _head_groups(table: Table, kind: str, heads: list[int], a: int, b: int, incl
             out.append(Identity(kind, table, head, [(1, x) for x in parts], support, row=h, column=a,
                                 found_from_rows=True))
     return out
+
+
+def _holds_in_most(groups: list[Identity]) -> bool:
+    """The rule numbered and indented groups are taken by: at least three groups of two terms
+    or more hold, and at most one in ten of them (or one) fails."""
+    several, holding = _holding(groups)
+    return holding >= MIN_ROWS and len(several) - holding <= max(1, len(several) // 10)
 
 
 def _holding(groups: list[Identity]) -> tuple[list[Identity], int]:
