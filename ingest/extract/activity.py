@@ -312,15 +312,18 @@ def _resolve_titles(outline: _Outline, tables: list[Table], prose, skip: set[int
         here = division(table.first_line)
         in_division = by_division.get(here, [])
         n_above = bisect_left(lines_of[here], table.first_line) if in_division else 0
-        pool = [c for c in in_division[:n_above] if c[0] not in used]
+
+        def pool():  # the unused candidates above the table, read up to the first that fits
+            return (c for c in in_division[:n_above] if c[0] not in used)
+
         header = " ".join(table.words[:1])
         pick = None
         for hdr_rx, title_rx in TITLE_HINTS:
             if hdr_rx.search(header):
-                pick = next((c for c in pool if title_rx.search(c[1])), None)
+                pick = next((c for c in pool() if title_rx.search(c[1])), None)
                 break
         if pick is None and table.kind == "month":
-            pick = next((c for c in pool if "月別" in c[1]), None)
+            pick = next((c for c in pool() if "月別" in c[1]), None)
         if pick is None and table.kind == "breakdown" and table.grand_total:
             for i, (no, title, fig) in enumerate(prose):
                 if i not in used_figs and no < table.first_line and fig.value == table.grand_total[0] \

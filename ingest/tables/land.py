@@ -115,7 +115,8 @@ def column_roles(table: Table, identities: list[Identity]) -> dict[int, tuple[st
     return {col: max(v.items(), key=lambda kv: kv[1]) for col, v in votes.items()}
 
 
-def _land_columns(ex: Extraction, doc: Document, table: Table, identities: list[Identity]) -> None:
+def _land_columns(ex: Extraction, doc: Document, table: Table, identities: list[Identity],
+                  units: list[str | None]) -> None:
     roles = column_roles(table, identities)
     for col in table.columns:
         role, rows = roles.get(col.index, (None, None))
@@ -126,7 +127,7 @@ def _land_columns(ex: Extraction, doc: Document, table: Table, identities: list[
             "document_id": doc.document_id, "source_line": first, "table_id": table.table_id,
             "table_title": table.title, "row_header": table.row_header or None,
             "col_no": col.index + 1, "column_path": col.label,
-            "unit": col.unit, "role": role, "role_rows": rows, "status": "ok", "note": "",
+            "unit": units[col.index], "role": role, "role_rows": rows, "status": "ok", "note": "",
         })
 
 
@@ -191,9 +192,10 @@ def extract(doc: Document) -> Extraction:
             ex.check(f"table:{ident.kind}", where, float(ident.reported.value),
                      None if computed is None else float(computed), ident.reported.line, note,
                      tolerance=float(ident.tolerance))
-        _land_columns(ex, doc, table, identities)
-        col_labels = [col.label for col in table.columns]
+        # (the column's unit as landed: its cells and its `raw_table_columns` row agree)
         col_units = [_column_unit(table, c) for c in range(len(table.columns))]
+        _land_columns(ex, doc, table, identities, col_units)
+        col_labels = [col.label for col in table.columns]
         rows_out = ex.rows.setdefault(SEED, [])
         for r, row in enumerate(table.rows):
             row_path = "/".join(row.path)

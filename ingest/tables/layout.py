@@ -117,12 +117,15 @@ def _unit_of(text: str) -> str | None:
     return units[0] if units else None
 
 
-def _last_index(current: list[_Line], cells: int) -> int:
+def _last_index(current: list[_Line], cells: int, headings: bool = True) -> int:
     """Index of the last line of `current` with at least `cells` cells (scanned from the end:
     the open table is searched for it on every row it gains, so a forward scan made a long
-    table quadratic). ValueError when there is none, as `max` of nothing."""
+    table quadratic); without `headings`, not a line whose one figure prints a money unit (a
+    heading stating its amount, `1項 県負担金  4,704,900千円`). ValueError when there is none,
+    as `max` of nothing."""
     for i in range(len(current) - 1, -1, -1):
-        if len(current[i].cells) >= cells:
+        found = current[i].cells
+        if len(found) >= cells and (headings or not (len(found) == 1 and found[0].unit in UNIT_SCALE)):
             return i
     raise ValueError("no line with cells")
 
@@ -134,13 +137,8 @@ def _last_row(current: list[_Line], listed: bool = False) -> int:
     where the list ends), but not a heading stating its amount with its unit (the next page's
     running header `1項 県負担金  4,704,900千円`: the list's figures print none, its units row
     states them)."""
-    if listed:
-        for i in range(len(current) - 1, -1, -1):
-            cells = current[i].cells
-            if cells and not (len(cells) == 1 and cells[0].unit in UNIT_SCALE):
-                return i
     try:
-        return _last_index(current, 2)
+        return _last_index(current, 1, headings=False) if listed else _last_index(current, 2)
     except ValueError:
         return _last_index(current, 1)
 
