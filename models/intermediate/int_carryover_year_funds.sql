@@ -4,8 +4,8 @@
     明細書's 計 rows are per 項, within it) gives its carried-over funds in hand, 一般財源 +
     既収入特定財源; the year's statements (繰越明許費, 事故繰越し, 継続費: the reviewed
     ref_carryover_statements, by the title's longest pattern) are summed, as a 決算 counts its
-    翌年度へ繰り越すべき財源. Where two documents state one statement, the later document's
-    counts (a corrected report). The statement carrying most names the row (document, line);
+    翌年度へ繰り越すべき財源. Where two documents state one statement (a report and its corrected
+    reissue), one counts, the last by document_id (the manifest states no issue date). The statement carrying most names the row (document, line);
     `terms` lists every statement's line, with its document where it is another.
 -#}
 with
@@ -40,32 +40,42 @@ carryover_statements as (
 
 ),
 
+-- each total row of a 繰越計算書 with the statement its title names and its carried-over
+-- funds in hand (一般財源 + 既収入特定財源)
+statement_totals as (
+
+    select
+        carryover_items.*,
+        coalesce(carryover_statements.statement, 'carryover') as statement,
+        coalesce(carryover_statements.statement_name, '繰越計算書') as statement_name,
+        coalesce(carryover_items.source_general_yen, 0)
+        + coalesce(carryover_items.source_received_yen, 0) as funds_yen
+    from carryover_items
+    left join carryover_statements
+        on carryover_items.table_title = carryover_statements.table_title
+    where
+        carryover_items.is_total
+        and carryover_items.account_name is not null
+        and coalesce(carryover_items.source_general_yen, carryover_items.source_received_yen) is not null
+
+),
+
 -- a statement's 計: the largest total a document prints for it (a 明細書's 計 rows are per 項,
--- within it); its carried-over funds in hand are 一般財源 + 既収入特定財源
+-- within it)
 carryover_totals as (
 
     select *
     from (
         select
-            carryover_items.*,
-            coalesce(carryover_statements.statement, 'carryover') as statement,
-            coalesce(carryover_statements.statement_name, '繰越計算書') as statement_name,
-            coalesce(carryover_items.source_general_yen, 0)
-            + coalesce(carryover_items.source_received_yen, 0) as funds_yen,
+            statement_totals.*,
             row_number() over (
                 partition by
-                    carryover_items.document_id,
-                    carryover_items.account_name,
-                    coalesce(carryover_statements.statement, 'carryover')
-                order by carryover_items.carried_over_yen desc, carryover_items.source_line asc
+                    statement_totals.document_id,
+                    statement_totals.account_name,
+                    statement_totals.statement
+                order by statement_totals.carried_over_yen desc, statement_totals.source_line asc
             ) as total_rank
-        from carryover_items
-        left join carryover_statements
-            on carryover_items.table_title = carryover_statements.table_title
-        where
-            carryover_items.is_total
-            and carryover_items.account_name is not null
-            and coalesce(carryover_items.source_general_yen, carryover_items.source_received_yen) is not null
+        from statement_totals
     ) as ranked
     where total_rank = 1
 
@@ -73,7 +83,8 @@ carryover_totals as (
 
 -- the funds an account carries out of a year: the sum over the year's statements, each
 -- document's own (繰越明許費 + 事故繰越し + 継続費, as a 決算 counts its 繰越財源); where two
--- documents state one statement, the later document's (a corrected report) counts
+-- documents state one statement (a report and its corrected reissue), one counts: the last by
+-- document_id (the manifest states no issue date), named in the terms
 carryover_statement_years as (
 
     select *
