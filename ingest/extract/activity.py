@@ -26,6 +26,7 @@ import re
 from bisect import bisect_left
 from decimal import Decimal
 from functools import lru_cache
+from itertools import islice
 
 from ingest.reading.document import Document, Extraction, Section
 from ingest.extract.activity_prose import Figure, find_figures, has_figures
@@ -314,7 +315,7 @@ def _resolve_titles(outline: _Outline, tables: list[Table], prose, skip: set[int
         n_above = bisect_left(lines_of[here], table.first_line) if in_division else 0
 
         def pool():  # the unused candidates above the table, read up to the first that fits
-            return (c for c in in_division[:n_above] if c[0] not in used)
+            return (c for c in islice(in_division, n_above) if c[0] not in used)
 
         header = " ".join(table.words[:1])
         pick = None
