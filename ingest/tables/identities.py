@@ -370,8 +370,11 @@ def discover_relations(table: Table) -> list[Relation]:
     if width < 3 or not full:
         return []
     labels = [c.label for c in table.columns]
-    if len(full) < MIN_ROWS and not any(w in label for label in labels
-                                        for w in _DIFF_WORDS + _SUM_WORDS + _RATIO_WORDS):
+    named_whole = {k: _breakdown_of(table, k) for k in range(width)}
+    named_whole = {k: s for k, s in named_whole.items() if s}
+    pairs = _compared_pairs(table)
+    if len(full) < MIN_ROWS and not named_whole and not pairs and not any(
+            w in label for label in labels for w in _DIFF_WORDS + _SUM_WORDS + _RATIO_WORDS):
         return []  # too few rows to find a relation from, and no header naming one
     additive = [c for c in range(width) if not is_ratio_column(table, c)]
     out: list[Relation] = []
@@ -381,12 +384,13 @@ def discover_relations(table: Table) -> list[Relation]:
 
     supports: dict[tuple[int, tuple[str, ...]], bool] = {}
 
-    def accepted(rel: Relation, words: tuple[str, ...]) -> bool:
+    def accepted(rel: Relation, words: tuple[str, ...], named: bool = False) -> bool:
         if {rel.target, *(c for _, c in rel.terms)} in seen_sets:
             return False  # the same relation read another way round (a = b + c is b = a − c)
         supported = supports.get((rel.target, words))
         if supported is None:
             supported = supports[rel.target, words] = any(w in labels[rel.target] for w in words)
+        supported = supported or named
         # found from the rows: on three rows and nearly all; named by the header (比較, 計 …):
         # on most rows (the rows where it then fails are mismatches). Counted on exact
         # integers, stopping as soon as too many rows have failed (most candidates fail at once).
@@ -413,8 +417,14 @@ def discover_relations(table: Table) -> list[Relation]:
         # (a column's support is one text for every candidate relation onto it)
         diff_support, sum_support = _support(table, k, _DIFF_WORDS), _support(table, k, _SUM_WORDS)
         for i, j in combinations(before, 2):
-            rel = Relation("row_difference", k, ((1, i), (-1, j)), diff_support)
-            if accepted(rel, _DIFF_WORDS):
+            # (本年度 − 前年度 is named by its operands where the 比較 header is misread)
+            # (so named, a row where it fails is unverifiable, not a mismatch: the 比較 column
+            # was not read from its own header)
+            named = (i, j) in pairs
+            rel = Relation("row_difference", k, ((1, i), (-1, j)),
+                           f"named by {labels[i]} − {labels[j]}"
+                           if named and not diff_support.startswith("header") else diff_support)
+            if accepted(rel, _DIFF_WORDS, named):
                 found = rel
                 break
         if found is None:
@@ -436,18 +446,33 @@ def discover_relations(table: Table) -> list[Relation]:
             out.append(found)
             seen_sets.append({found.target, *(c for _, c in found.terms)})
     for k in additive:
-        # the whole before its parts: 金額 then its 財源内訳 (国県支出金 … 一般財源)
+        # the whole before its parts: 金額 then its 財源内訳 (国県支出金 … 一般財源), next to it,
+        # or, where the header names the breakdown of this column (`本年度予算額の財源内訳`),
+        # a run of columns further right (past its 前年度 and 比較)
         after = [c for c in additive if c > k]
         sum_support = _support(table, k, _SUM_WORDS)
-        for j in range(len(after), 1, -1):
-            cols = after[:j]
-            if cols != list(range(k + 1, cols[-1] + 1)):
-                continue
-            rel = Relation("row_sum", k, tuple((1, c) for c in cols), sum_support)
-            if accepted(rel, ()):
-                out.append(rel)
-                seen_sets.append({k, *cols})
+        named = k in named_whole
+        starts = range(len(after)) if named else range(min(1, len(after)))
+        # (its parts are not the columns compared with it: 前年度 and 比較)
+        compared = {c for rel in out for c in (rel.target, *(t for _, t in rel.terms))
+                    if k in (rel.target, *(t for _, t in rel.terms))}
+        found = None
+        for i in starts:
+            for j in range(len(after), i + 1, -1):
+                cols = after[i:j]
+                if cols != list(range(cols[0], cols[-1] + 1)) or (not named and cols[0] != k + 1) \
+                        or (named and compared & set(cols)):
+                    continue
+                rel = Relation("row_sum", k, tuple((1, c) for c in cols),
+                               named_whole[k] if named else sum_support)
+                if accepted(rel, (), named):
+                    found = rel
+                    break
+            if found is not None:
                 break
+        if found is not None:
+            out.append(found)
+            seen_sets.append({k, *(c for _, c in found.terms)})
     for k in range(width):
         if k in additive:
             continue
@@ -574,6 +599,39 @@ def _row_identities(table: Table, relations: list[Relation]) -> list[Identity]:
             if ident is not None:
                 ident.found_from_rows = not rel.support.startswith("header")
                 out.append(ident)
+    return out
+
+
+_BREAKDOWN = "内訳"
+_COMPARED = (("本年度", "前年度"),)  # (this year, last year): their difference is the 比較
+
+
+def _breakdown_of(table: Table, k: int) -> str:
+    """The header that names column k's breakdown, or "": a title or header word saying
+    `<column k's name>の…内訳` (`本年度予算額の財源内訳` over a 目 table whose 財源 columns
+    follow its 本年度予算額, 前年度予算額 and 比較). A named breakdown is an identity even on a
+    table of one row, where none could be found from the rows."""
+    col = table.columns[k]
+    names = [w for w in col.header if w not in UNIT_SCALE and w not in EXACT_UNITS and len(w) >= 2]
+    if not names:
+        return ""
+    texts = [table.title] + [w for c in table.columns for w in c.header]
+    for text in texts:
+        cut = text.find(_BREAKDOWN)
+        if cut > 0 and any(0 <= text.find(n) < cut for n in names):
+            return f"title {text}" if text == table.title else f"group {text}"
+    return ""
+
+
+def _compared_pairs(table: Table) -> set[tuple[int, int]]:
+    """Columns (i, j), i left of j, headed this year's and last year's (`本年度予算額`,
+    `前年度予算額`): their difference is an identity wherever a column right of them prints
+    it, even where the 比較 header over it is misread (letter-spaced into its neighbours)."""
+    out = set()
+    for this, last in _COMPARED:
+        mine = [c.index for c in table.columns if this in c.label and last not in c.label]
+        theirs = [c.index for c in table.columns if last in c.label and this not in c.label]
+        out |= {(i, j) for i in mine for j in theirs if i < j}
     return out
 
 

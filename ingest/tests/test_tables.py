@@ -1067,3 +1067,48 @@ def test_a_column_ruled_out_as_a_ratio_while_placing_short_rows_is_none():
                     ruled_out += 1
                     assert not is_ratio_column(table, c), (table.table_id, c)
     assert ruled_out > 50
+
+
+# A 目 table of a 予算書 歳出 明細 page (富士市 R6, 1款 議会費), as `pdftotext -layout` writes it:
+# the line over the table names the breakdown of its 本年度予算額, and the letter-spaced
+# `比 較` and `特 定 財 源` are read into the columns next to theirs.
+_BREAKDOWN_PAGE = [
+    "                                               本   年       度   予   算   額   の   財     源   内    訳",
+    " 目         本年度予算額 前年度予算額 比           較     特               定           財       源",
+    "                                                                                         一般財源",
+    "                                           国県支出金               地方債         その他",
+    "                  千円       千円        千円            千円              千円          千円                 千円",
+    "",
+    " 計           481,596    489,257   △7,661               0               0           768       480,828",
+]
+
+
+def test_a_breakdown_named_over_the_table_is_checked_on_its_one_row():
+    """One row and no 計 / 比較 read in the header: the title names 本年度予算額's 財源内訳, so
+    本年度予算額 = Σ the 財源 columns right of its 前年度 and 比較 is an identity; and 本年度 −
+    前年度 is named by its operands. Planted wrong, the breakdown is no longer taken (one row
+    cannot show which reading holds) and its cells stay unchecked."""
+    ex = extract(doc_of(_BREAKDOWN_PAGE))
+    checks = {c["subject"]: c for c in ex.checks}
+    assert checks["table:row_sum"]["reported_value"] == checks["table:row_sum"]["computed_value"] == 481_596
+    assert "財源内訳" in checks["table:row_sum"]["note"]
+    assert checks["table:row_difference"]["computed_value"] == -7_661
+    assert sum(c["checked"] for c in ex.rows["raw_table_cells"]) == 7
+    bad = extract(doc_of([ln.replace("480,828", "480,928") for ln in _BREAKDOWN_PAGE]))
+    assert "table:row_sum" not in {c["subject"] for c in bad.checks}
+    assert not any(c["checked"] for c in bad.rows["raw_table_cells"] if c["printed_text"] == "480,928")
+
+
+def test_a_named_breakdown_failing_on_one_row_of_several_is_unverifiable():
+    """Three 目 and their 計: the breakdown holds on three rows; planted wrong on one, that
+    row's check is unverifiable (the columns were read by position under a misread header,
+    so a failing row is no proof of a wrong figure), never a silent ok."""
+    rows = [" 1 議会費      481,596    489,257   △7,661               0               0           768       480,828",
+            " 2 総務費      100,000     90,000    10,000          20,000          30,000        10,000        40,000",
+            " 3 民生費       50,000     60,000   △10,000          25,000               0         5,000        20,000",
+            " 計           631,596    639,257   △7,661          45,000          30,000        15,768       540,828"]
+    page = _BREAKDOWN_PAGE[:6] + rows
+    assert statuses(extract(doc_of(page))).get("unverifiable", 0) == 0
+    bad = extract(doc_of([ln.replace("40,000", "41,000") for ln in page]))
+    sums = [c for c in bad.checks if c["subject"] == "table:row_sum" and c["reported_value"] == 100_000]
+    assert len(sums) == 1 and sums[0]["computed_value"] is None
