@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ingest.reading.document import Document, Extraction
 from ingest.reading.numbers import RATE_MARK, UNIT_SCALE
+from ingest.tables.across import numbered_runs
 from ingest.tables.identities import find_identities, is_ratio_column
 from ingest.tables.layout import NEAR, group_tables, read_lines
 from ingest.tables.model import Identity, Table
@@ -135,11 +136,21 @@ def extract(doc: Document) -> Extraction:
     ex = Extraction()
     tables = read_tables(doc)
     flow = doc.layout == "pdf_flow"
+    found = [find_identities(table) for table in tables]  # places short rows the relations prove, first
+    doubt = [_placed_in_doubt(table) for table in tables]
+    # identities between tables (a 目 and its 節 on the pages after it) land with the head's
+    # table; the cells they check may be another table's
+    index = {id(table): k for k, table in enumerate(tables)}
+    across = numbered_runs(tables)
+    for ident in across:
+        found[index[id(ident.table)]].append(ident)
+    short_anywhere = set().union(*doubt) if across else set()
+    checked: set[int] = {id(c) for ident in across if ident.holds
+                         for c in [ident.reported] + [c for _, c in ident.terms]}
     for k, table in enumerate(tables):
-        identities = find_identities(table)  # places short rows the relations prove, first
-        short = _placed_in_doubt(table)
-        guessed = short if flow else set()
-        checked: set[int] = set()
+        identities = found[k]
+        short = doubt[k] | short_anywhere if across else doubt[k]
+        guessed = doubt[k] if flow else set()
         # A total row that adds up in none of its columns: the rows it closes were not all
         # read (a table split by a page, rows misread), not a misprint in every column.
         # (whether each identity holds, worked out once: `Identity.holds` sums Decimals)

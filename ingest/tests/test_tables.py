@@ -1112,3 +1112,58 @@ def test_a_named_breakdown_failing_on_one_row_of_several_is_unverifiable():
     bad = extract(doc_of([ln.replace("40,000", "41,000") for ln in page]))
     sums = [c for c in bad.checks if c["subject"] == "table:row_sum" and c["reported_value"] == 100_000]
     assert len(sums) == 1 and sums[0]["computed_value"] is None
+
+
+def _book_pages(heads: list[list[str]], sections: list[list[tuple[str, str]]]) -> list[str]:
+    """Spreads of a 予算書 歳出 明細 as the PDF reader writes them (富士市 R6's layout): on each,
+    the left page's 目 table (the 目 begun on it, `heads[k]`), then, after a form feed, the
+    right page's list of 節 (`sections[k]`: number and name, amount), which may go on with the
+    節 of the 目 of an earlier page before the page's own begin."""
+    out: list[str] = []
+    for page_heads, page_sections in zip(heads, sections):
+        out += ["\f                                                                     本   年     度   予   算   額   の   財    源     内   訳",
+                "                      目       本年度予算額 前年度予算額 比              較     特             定           財        源",
+                "                                                                                                              一般財源",
+                "                                                                 国県支出金             地方債         その他",
+                "                                    千円          千円         千円            千円            千円            千円               千円"]
+        out += [""] + page_heads + ["", ""]
+        out += ["\f             節", "                                                説           明",
+                "  区      分       金     額", "", "                        千円                                                     千円"]
+        for label, amount in page_sections:
+            out += [label.ljust(20) + amount.rjust(11), ""]
+    return out
+
+
+_HEADS = [["                    1 一般管理費    2,074,044   2,122,248   △48,204           318                       23,854      2,049,872"],
+          ["                    2 人事管理費      191,399     175,506    15,893           124                       33,020        158,255"],
+          ["                    3 文書費           61,802      63,080    △1,278             1                          408         61,393",
+           "                    4 市史編さん          3,824       3,544       280             0                            0          3,824"],
+          ["                    5 広報広聴費         95,342      97,891    △2,549             0                          300         95,042",
+           "                    6 シティプロモーション費  90,886      68,765    22,121             0                            0         90,886"]]
+_SECTIONS = [[("2 給料", "765,532"), ("3 職員手当等", "1,038,281"), ("4 共済費", "261,180"),
+              ("8 旅費", "1,475"), ("10 需用費", "1,454"), ("11 役務費", "3,003")],
+             [("  手数料", "8"), ("13 使用料及び賃借料", "100"), ("18 負担金、補助", "2,488"),
+              ("24 積立金", "531"), ("1 報酬", "46,361"), ("3 職員手当等", "10,052"),
+              ("4 共済費", "47,341"), ("7 報償費", "87,645")],
+             [("1 報酬", "5,859"), ("3 職員手当等", "1,274"), ("4 共済費", "1,208"), ("10 需用費", "53,461"),
+              ("1 報酬", "2,529"), ("8 旅費", "1,295")],
+             [("1 報酬", "3,241"), ("7 報償費", "100"), ("10 需用費", "92,001"),
+              ("1 報酬", "886"), ("12 委託料", "90,000")]]
+
+
+def test_a_head_is_the_sum_of_the_numbered_run_after_it_in_the_tables_that_follow():
+    """A 目 (one table) and its 節 (the next tables, running on past the next page's 目 table
+    until their numbers start again at 1): each 目 is the sum of its run, found from the heads
+    (six hold); the cells of both tables are checked. A planted wrong 節 leaves its 目's
+    check unverifiable (its run may not have been read whole), never a mismatch, and the
+    others stand."""
+    page = _book_pages(_HEADS, _SECTIONS)
+    ex = extract(doc_of(page))
+    runs = sorted((c["reported_value"], c["computed_value"]) for c in ex.checks if c["subject"] == "table:numbered_run")
+    assert runs == [(3_824, 3_824), (61_802, 61_802), (90_886, 90_886), (95_342, 95_342),
+                    (191_399, 191_399), (2_074_044, 2_074_044)]
+    cells = {c["printed_text"]: c["checked"] for c in ex.rows["raw_table_cells"]}
+    assert cells["765,532"] and cells["531"] and cells["2,074,044"] and cells["1,295"]
+    bad = extract(doc_of([ln.replace("47,341", "48,341") for ln in page]))
+    runs = {c["reported_value"]: c["computed_value"] for c in bad.checks if c["subject"] == "table:numbered_run"}
+    assert runs[191_399] is None and runs[2_074_044] == 2_074_044 and statuses(bad).get("mismatch", 0) == 0
