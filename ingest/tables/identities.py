@@ -90,6 +90,7 @@ def find_identities(table: Table) -> list[Identity]:
     indented = [i for i in _indented_groups(table, ratio) if id(i.reported) not in heads]
     return (_column_totals(table, ratio) + _parent_children(table, ratio) + _compared_rows(table, ratio)
             + _compared_groups(table, ratio) + _row_identities(table, relations)
+            + _breakdowns_in_order(table, relations, ratio)
             + _group_sums(table, ratio) + numbered + indented + _formula_products(table))
 
 
@@ -618,7 +619,14 @@ def _breakdown_of(table: Table, k: int) -> str:
     texts = [table.title] + [w for c in table.columns for w in c.header]
     for text in texts:
         cut = text.find(_BREAKDOWN)
-        if cut > 0 and any(0 <= text.find(n) < cut for n in names):
+        if cut <= 0:
+            continue
+        # (the name it gives, `本年度予算額` of `本年度予算額の財源内訳`, heads the column, or
+        # opens its header where the next column's name was read into it: `本年度予算額前年度予算額`)
+        whole = text[:cut].rsplit("の", 1)[0] if "の" in text[:cut] else ""
+        opens = bool(whole) and len(whole) >= 2 and any(n.startswith(whole) for n in names) and not any(
+            any(n.startswith(whole) for n in c.header) for c in table.columns[:k])
+        if opens or any(0 <= text.find(n) < cut for n in names):
             return f"title {text}" if text == table.title else f"group {text}"
     return ""
 
@@ -632,6 +640,44 @@ def _compared_pairs(table: Table) -> set[tuple[int, int]]:
         mine = [c.index for c in table.columns if this in c.label and last not in c.label]
         theirs = [c.index for c in table.columns if last in c.label and this not in c.label]
         out |= {(i, j) for i in mine for j in theirs if i < j}
+    return out
+
+
+def _breakdowns_in_order(table: Table, relations: list[Relation], ratio: list[bool]) -> list[Identity]:
+    """A breakdown named over the table (`本年度予算額の財源内訳`) that no column relation
+    found: on each row, the named column's figure against the figures printed after those
+    compared with it (its 前年度 and 比較), by their order on the row, wherever the columns
+    put them. A table continued over pages whose columns stand a little differently on each
+    (the 財源 of one page's 目 under another page's columns) is read so, row by row.
+
+    Named by the title, so a row where it fails is `unverifiable` (its parts may have been
+    read into the wrong row); taken only where it holds on two rows in three."""
+    found = {rel.target for rel in relations if rel.kind == "row_sum"}
+    out: list[Identity] = []
+    for k in range(len(table.columns)):
+        support = _breakdown_of(table, k) if k not in found and not ratio[k] else ""
+        if not support:
+            continue
+        # (its 比較: the first difference it is a term of, the column nearest it)
+        compared = sorted((rel for rel in relations if rel.kind == "row_difference"
+                           and k in (c for _, c in rel.terms)), key=lambda rel: rel.target)[:1]
+        if not compared:
+            continue  # (without its 比較, where its parts begin on a row is not known)
+        cols = {c for rel in compared for c in (rel.target, *(t for _, t in rel.terms))}
+        ids = []
+        for r, row in enumerate(table.rows):
+            head = row.placed[k] if k < len(row.placed) else None
+            shown = [row.placed[c] for c in cols if c < len(row.placed) and row.placed[c] is not None]
+            if head is None or len(shown) < len(cols):
+                continue  # (its 前年度 and 比較 printed, so that its parts are the cells after them)
+            last = max(row.cells.index(c) for c in shown)
+            parts = [c for c in row.cells[last + 1:]]
+            if parts:
+                ids.append(Identity("row_sum", table, head, [(1, c) for c in parts],
+                                    f"{support}, by order", row=r, column=k, found_from_rows=True))
+        holding = sum(i.holds for i in ids)
+        if holding and 3 * holding >= 2 * len(ids):
+            out.extend(ids)
     return out
 
 
