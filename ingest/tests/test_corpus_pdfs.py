@@ -134,7 +134,7 @@ def test_hand_checked_totals_never_fail(pdf_build, document_id, reported, subjec
 # as built on 2026-12-02 (issue 15 asks ≥ 90% landed and ≥ 50% checked): floors, so that a
 # change of the engine that loses cells is seen.
 SHARES = {"nankoku-2026-gaiyo": (0.90, 0.60), "nankoku-2021-kurikoshi": (0.95, 0.58),
-          "fuji-2024-yosansho": (0.895, 0.33), "kodaira-2020-rinjikai": (0.64, 0.30)}
+          "fuji-2024-yosansho": (0.895, 0.50), "kodaira-2020-rinjikai": (0.64, 0.30)}
 
 
 @pytest.mark.parametrize("document_id", sorted(SHARES))
