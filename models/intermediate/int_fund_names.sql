@@ -19,6 +19,18 @@ fund_flows as (
 
 ),
 
+-- (the table engine's funds of the documents the funds extractor did not read, as
+-- fct_fund_balances takes them)
+table_fund_balances as (
+
+    select
+        municipality_code,
+        fund_name
+    from {{ ref('int_table_fund_balances') }}
+    where document_id not in (select f.document_id from {{ ref('stg_ingest__fund_balances') }} as f)
+
+),
+
 funds as (
 
     select
@@ -30,6 +42,11 @@ funds as (
         municipality_code,
         fund_name
     from fund_flows
+    union
+    select
+        municipality_code,
+        fund_name
+    from table_fund_balances
 
 ),
 

@@ -1,8 +1,41 @@
+{#- the columns of the mart's sources, in order: both readings give them alike -#}
+{%- set columns = [
+    'municipality_code', 'fiscal_year', 'document_id', 'source_line', 'fund_name', 'fund_group',
+    'opening_balance_yen', 'deposits_yen', 'withdrawals_yen', 'closing_balance_yen', 'status', 'note',
+] -%}
 with
 
 fund_balances as (
 
     select * from {{ ref('stg_ingest__fund_balances') }}
+
+),
+
+table_fund_balances as (
+
+    select * from {{ ref('int_table_fund_balances') }}
+
+),
+
+extracted_documents as (
+
+    select distinct document_id as extracted_document_id
+    from fund_balances
+
+),
+
+-- a document whose fund tables the funds extractor read keeps that reading; any other
+-- document's fund tables come from the table engine's bound columns
+combined as (
+
+    select
+        {{ columns | join(',\n        ') }}
+    from fund_balances
+    union all
+    select
+        {{ columns | join(',\n        ') }}
+    from table_fund_balances
+    where document_id not in (select e.extracted_document_id from extracted_documents as e)
 
 ),
 
@@ -13,21 +46,21 @@ funds as (
 )
 
 select
-    fund_balances.municipality_code,
-    fund_balances.fiscal_year,
-    fund_balances.document_id,
-    fund_balances.source_line,
-    fund_balances.fund_name,
+    combined.municipality_code,
+    combined.fiscal_year,
+    combined.document_id,
+    combined.source_line,
+    combined.fund_name,
     funds.fund_category,
-    fund_balances.fund_group,
-    fund_balances.opening_balance_yen,
-    fund_balances.deposits_yen,
-    fund_balances.withdrawals_yen,
-    fund_balances.closing_balance_yen,
-    fund_balances.status,
-    fund_balances.note
-from fund_balances
+    combined.fund_group,
+    combined.opening_balance_yen,
+    combined.deposits_yen,
+    combined.withdrawals_yen,
+    combined.closing_balance_yen,
+    combined.status,
+    combined.note
+from combined
 left join funds
     on
-        fund_balances.municipality_code = funds.municipality_code
-        and fund_balances.fund_name = funds.fund_name
+        combined.municipality_code = funds.municipality_code
+        and combined.fund_name = funds.fund_name
