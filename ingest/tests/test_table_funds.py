@@ -55,13 +55,13 @@ def test_a_fund_table_in_another_layout_reaches_the_fund_marts_and_the_next_year
     con = build(tmp_path)
     try:
         got = con.execute("select document_id, fund_name, fund_category, opening_balance_yen, deposits_yen, "
-                          "withdrawals_yen, closing_balance_yen, status from marts.fct_fund_balances "
+                          "withdrawals_yen, closing_balance_yen, basis, status from marts.fct_fund_balances "
                           "where document_id = 'numazu-2024-jimu' order by source_line").fetchall()
         assert got == [("numazu-2024-jimu", "財政調整基金", "fiscal_adjustment", 1_755_636_000, 300_000_000,
-                        200_000_000, 1_855_636_000, "ok"),
-                       ("numazu-2024-jimu", "減債基金", "debt_reduction", 545_605_000, 10_000_000, 0, 555_605_000, "ok"),
+                        200_000_000, 1_855_636_000, "annual", "ok"),
+                       ("numazu-2024-jimu", "減債基金", "debt_reduction", 545_605_000, 10_000_000, 0, 555_605_000, "annual", "ok"),
                        ("numazu-2024-jimu", "公共施設整備基金", "specific_purpose", 812_300_000, 50_000_000,
-                        120_000_000, 742_300_000, "ok")]
+                        120_000_000, 742_300_000, "annual", "ok")]
         cross = con.execute("select group_label, status from marts.rpt_reconciliation "
                             "where subject = 'cross_document.fund_balance' order by 1").fetchall()
         assert cross == [(f"{n} @ FY2024", "ok") for n in sorted(n for n, *_ in FUNDS)]

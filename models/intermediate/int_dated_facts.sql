@@ -275,7 +275,7 @@ stated as (
         'fund_balances',
         'fund_balance',
         "fund_name",
-        "'actual'",
+        "case when basis = 'projected' then 'projected' else 'actual' end",
         "closing_balance_yen",
         year_before="opening_balance_yen"
     ) }}

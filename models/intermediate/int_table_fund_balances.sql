@@ -3,6 +3,8 @@
     whose columns are bound to the roll-forward's parts (前年度末現在高 + 積立額 − 取崩額 =
     年度末現在高, proven on the table's own rows, or named by the reviewed vocabulary): one row
     per fund printed (its 合計 row is the funds' sum, checked in rpt_reconciliation, not a fund).
+    A projection (its closing column's header says 見込 or 予定, or the table's title names a
+    予算: a budget book's 基金現在高調) is `projected`, else `annual`.
 -#}
 with
 
@@ -21,23 +23,48 @@ lines as (
         ('closing_balance', 'closing_balance_yen')
     ], measured_cells_only=true) }}
 
+),
+
+projected_rows as (
+
+    select distinct
+        document_id,
+        table_id,
+        row_no
+    from bound_cells
+    where
+        table_kind = 'fund_balance'
+        and concept = 'closing_balance'
+        and (
+            instr(column_path, '見込') > 0
+            or instr(column_path, '予定') > 0
+            or instr(coalesce(table_title, ''), '予算') > 0
+        )
+
 )
 
 select
-    municipality_code,
-    fiscal_year,
-    document_id,
-    source_line,
-    trim(regexp_replace(regexp_replace(row_path, '^.*/', ''), '^[(]?[0-9]+[)]?[.]? *', '')) as fund_name,
+    lines.municipality_code,
+    lines.fiscal_year,
+    lines.document_id,
+    lines.source_line,
+    trim(regexp_replace(regexp_replace(lines.row_path, '^.*/', ''), '^[(]?[0-9]+[)]?[.]? *', ''))
+        as fund_name,
     cast(null as {{ portable_type('varchar') }}) as fund_group,
-    opening_balance_yen,
-    deposits_yen,
-    withdrawals_yen,
-    closing_balance_yen,
-    case when unresolved_flag = 1 then 'unresolved' else 'ok' end as status,
-    'read by the table engine: ' || row_path as note
+    lines.opening_balance_yen,
+    lines.deposits_yen,
+    lines.withdrawals_yen,
+    lines.closing_balance_yen,
+    case when projected_rows.row_no is not null then 'projected' else 'annual' end as basis,
+    case when lines.unresolved_flag = 1 then 'unresolved' else 'ok' end as status,
+    'read by the table engine: ' || lines.row_path as note
 from lines
+left join projected_rows
+    on
+        lines.document_id = projected_rows.document_id
+        and lines.table_id = projected_rows.table_id
+        and lines.row_no = projected_rows.row_no
 where
-    is_total_flag = 0
-    and closing_balance_yen is not null
-    and opening_balance_yen is not null
+    lines.is_total_flag = 0
+    and lines.closing_balance_yen is not null
+    and lines.opening_balance_yen is not null

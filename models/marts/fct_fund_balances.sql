@@ -1,7 +1,8 @@
 {#- the columns of the mart's sources, in order: both readings give them alike -#}
 {%- set columns = [
     'municipality_code', 'fiscal_year', 'document_id', 'source_line', 'fund_name', 'fund_group',
-    'opening_balance_yen', 'deposits_yen', 'withdrawals_yen', 'closing_balance_yen', 'status', 'note',
+    'opening_balance_yen', 'deposits_yen', 'withdrawals_yen', 'closing_balance_yen', 'basis', 'status',
+    'note',
 ] -%}
 with
 
@@ -24,13 +25,23 @@ extracted_documents as (
 
 ),
 
+-- the funds extractor reads a report's 基金の状況: the year's flows
+extracted as (
+
+    select
+        *,
+        'annual' as basis
+    from fund_balances
+
+),
+
 -- a document whose fund tables the funds extractor read keeps that reading; any other
 -- document's fund tables come from the table engine's bound columns
 combined as (
 
     select
         {{ columns | join(',\n        ') }}
-    from fund_balances
+    from extracted
     union all
     select
         {{ columns | join(',\n        ') }}
@@ -57,6 +68,7 @@ select
     combined.deposits_yen,
     combined.withdrawals_yen,
     combined.closing_balance_yen,
+    combined.basis,
     combined.status,
     combined.note
 from combined
