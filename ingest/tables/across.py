@@ -22,6 +22,7 @@ whole), never a mismatch.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from ingest.tables.identities import MIN_ROWS, _holding
 from ingest.tables.model import Cell, Identity, Table
@@ -100,10 +101,11 @@ def _pair(heads: list[tuple], runs: list[list[tuple]]) -> list[Identity]:
             groups[-1].append(h)
         else:
             groups.append([h])
+    starts = [run[0][0] for run in runs]  # (in the order printed: the parts were sorted by line)
     for g, group in enumerate(groups):
-        begin = group[0][0]
-        end = groups[g + 1][0][0] if g + 1 < len(groups) else None
-        window = [list(run) for run in runs if run[0][0] > begin and (end is None or run[0][0] < end)]
+        begin = bisect_right(starts, group[0][0])
+        end = bisect_left(starts, groups[g + 1][0][0]) if g + 1 < len(groups) else len(runs)
+        window = [list(run) for run in runs[begin:end]]
         for head in group:
             if not window:
                 break
