@@ -45,14 +45,12 @@ def _kind(table: Table) -> str:
     return table.row_header[-1:]
 
 
-def _numbered(tables: list[Table], which) -> list[tuple[int, Table, int, int, Cell]]:
-    """(line, table, row, number, first figure) of the numbered rows of the tables `which`
-    takes, in the order they are printed. A numbered row's first figure is its amount (a 目's
-    本年度予算額, a 節's 金額), wherever the page's layout put it among the columns."""
+def _numbered(tables: list[Table]) -> list[tuple[int, Table, int, int, Cell]]:
+    """(line, table, row, number, first figure) of the numbered rows of the tables, in the
+    order they are printed. A numbered row's first figure is its amount (a 目's 本年度予算額, a
+    節's 金額), wherever the page's layout put it among the columns."""
     out = []
     for t in tables:
-        if not which(t):
-            continue
         for r, row in enumerate(t.rows):
             if row.is_total or not row.cells:
                 continue
@@ -87,6 +85,21 @@ def _identity(head: tuple, run: list[tuple]) -> Identity:
                     found_from_rows=True)
 
 
+def _adding_up(head: tuple, run: list[tuple]) -> int | None:
+    """How many of the run's first parts add up to the head (all of them first, then fewer), or
+    None. Sums of the printed values narrow the search (within one unit a part, more than any
+    rounding allows); `Identity.holds` decides."""
+    value = head[4].value
+    sums, total = [], 0
+    for p in run:
+        total += p[4].value
+        sums.append(total)
+    for m in range(len(run), 0, -1):
+        if abs(value - sums[m - 1]) <= m + 1 and _identity(head, run[:m]).holds:
+            return m
+    return None
+
+
 def _pair(heads: list[tuple], runs: list[list[tuple]]) -> list[Identity]:
     """Each head against a run, in order. The heads of one table (several 目 begun on one
     page) take, one after the other, the runs that begin after the table's first head and
@@ -111,14 +124,10 @@ def _pair(heads: list[tuple], runs: list[list[tuple]]) -> list[Identity]:
                 break
             made = None
             for k, run in enumerate(window[:MAX_CANDIDATES]):
-                whole = _identity(head, run)
-                if whole.holds:
-                    made, rest = whole, None
-                else:
-                    cut = next((m for m in range(len(run) - 1, 0, -1) if _identity(head, run[:m]).holds), None)
-                    if cut is None:
-                        continue
-                    made, rest = _identity(head, run[:cut]), run[cut:]
+                cut = _adding_up(head, run)
+                if cut is None:
+                    continue
+                made, rest = _identity(head, run[:cut]), (run[cut:] if cut < len(run) else None)
                 window = window[k + 1:] if rest is None else [rest] + window[k + 1:]
                 break
             if made is None:
@@ -131,13 +140,14 @@ def _pair(heads: list[tuple], runs: list[list[tuple]]) -> list[Identity]:
 def numbered_runs(tables: list[Table]) -> list[Identity]:
     """Each numbered head row of one kind of table against the run of numbered rows of the
     other tables printed after it: see the module."""
-    kinds = {k for k in map(_kind, tables) if k}
+    numbered = _numbered(tables)
+    kind_of = {id(t): _kind(t) for t in tables}
     out: list[Identity] = []
-    for kind in sorted(kinds):
-        heads = _numbered(tables, lambda t: _kind(t) == kind)
+    for kind in sorted({k for k in kind_of.values() if k}):
+        heads = [n for n in numbered if kind_of[id(n[1])] == kind]
         if len(heads) < MIN_ROWS:
             continue
-        found = _pair(heads, _runs(_numbered(tables, lambda t: _kind(t) != kind)))
+        found = _pair(heads, _runs([n for n in numbered if kind_of[id(n[1])] != kind]))
         # (taken as a relation found from the rows is: on three heads and four in five of
         # those whose runs have two parts or more; a one-part run is its head printed again)
         several, holding = _holding(found)
