@@ -33,12 +33,17 @@ def _read_ocr_figures(lines: list[Line], laid_out: list[str], pages: list[int],
     for i, line in enumerate(lines):
         if i >= len(pages) or pages[i] not in ocr:
             continue
+        # (the laid-out line is read on its own: normalizing joined `47, 144,067,527` in the
+        # normalized line already, so that line may need no reading while the laid-out one does)
+        if i < len(laid_out):
+            laid_out[i], laid = read_ocr_figures(laid_out[i], keep_width=True)
+        else:
+            laid = ()
         text, made = read_ocr_figures(line.text)
-        if not made:
-            continue
-        lines[i] = Line(line.no, text)
-        laid_out[i], _ = read_ocr_figures(laid_out[i], keep_width=True)
-        readings[line.no] = dict(made)
+        if made:
+            lines[i] = Line(line.no, text)
+        if made or laid:
+            readings[line.no] = dict(laid) | dict(made)
     return lines, laid_out, readings
 
 def _read(path: Path) -> bytes:

@@ -323,3 +323,30 @@ def test_misread_ocr_figures_are_read_and_their_total_decides():
     plain = Document("t", "132101", 2025, "pdf_flow", [Line(i + 1, t) for i, t in enumerate(texts)],
                      laid_out=[layout_line(t) for t in texts], pages=[1] * len(texts))
     assert not any(r["printed_text"] == "l,085,094" for r in extract(plain).rows["raw_table_cells"])
+
+
+def test_an_ocr_figure_split_after_its_comma_is_read_whole_in_the_laid_out_text():
+    """`47, 144,067,527` on a scanned page (the 小平市 収支計算書): normalizing joins the group in
+    the normalized line already, so that line needs no reading; the column-aligned line the
+    table engine reads must be read on its own, else `47,` is taken into the row's label and
+    the cell is 144,067,527. Read whole, the 差引 row then checks: 47,144,067,527 − 47,701,022,679."""
+    from ingest.reading.document import Document, Line
+    from ingest.reading.load import _read_ocr_figures
+    from ingest.reading.normalize import normalize_line
+    from ingest.tables.cells import layout_line
+    from ingest.tables.land import extract
+    texts = ["(単位:円)", "                              一般会計        国民健康保険"] + [
+        label.ljust(16) + a.rjust(24) + b.rjust(20) for label, a, b in (
+            ("収入累計", "47, 144,067,527", "13,606,796,517"), ("支出累計", "47,701,022,679", "12,858,274,019"),
+            ("収支差引残高累計", "△556,955,152", "748,522,498"))]
+    lines = [Line(i + 1, normalize_line(t)) for i, t in enumerate(texts)]
+    laid = [layout_line(t) for t in texts]
+    lines, laid, readings = _read_ocr_figures(lines, laid, [1] * len(texts), frozenset({1}))
+    assert "47,144,067,527" in laid[2]
+    doc = Document("t", "132110", 2020, "pdf_flow", lines, laid_out=laid, pages=[1] * len(texts),
+                   ocr_pages=frozenset({1}), ocr_readings=readings)
+    ex = extract(doc)
+    cells = {r["printed_text"]: r for r in ex.rows["raw_table_cells"]}
+    assert cells["47, 144,067,527"]["value"] == 47_144_067_527.0
+    diff = [c for c in ex.checks if c["reported_value"] == -556_955_152.0]
+    assert diff and diff[0]["computed_value"] == -556_955_152.0
