@@ -429,6 +429,14 @@ def discover_relations(table: Table) -> list[Relation]:
                 found = rel
                 break
         if found is None:
+            # the later column less the earlier: a 予算残額 = 予算現額 − 本月末累計 (found from
+            # the rows, or named by a header saying 差 / 残)
+            for i, j in combinations(before, 2):
+                rel = Relation("row_difference", k, ((1, j), (-1, i)), diff_support)
+                if accepted(rel, _DIFF_WORDS):
+                    found = rel
+                    break
+        if found is None:
             for i in range(len(before) - 2, -1, -1):
                 cols = before[i:]
                 if cols != list(range(cols[0], k)):

@@ -1187,3 +1187,25 @@ def test_a_breakdown_is_named_where_its_column_header_was_read_with_the_next():
     bad = extract(doc_of([ln.replace("14,625", "14,725") for ln in page]))
     sums = {c["reported_value"]: c["computed_value"] for c in bad.checks if c["subject"] == "table:row_sum"}
     assert sums[16_151] is None and sums[27_011] == 27_011 and statuses(bad).get("mismatch", 0) == 0
+
+
+def test_a_column_that_is_a_later_column_less_an_earlier_one_is_found_from_the_rows():
+    """A 収支計算書 (小平市, 令和元年度1月分): 予算残額 = 予算現額 − 本月末累計, the later column less
+    the earlier, on every row (found from the rows: six hold); planted wrong on one row, that
+    row is unverifiable and the others stay ok."""
+    rows = [("一般会計 収入", "47,144,067,527", "68,865,001,000", "21,720,933,473"),
+            ("一般会計 支出", "47,701,022,679", "68,865,001,000", "21,163,978,321"),
+            ("国民健康保険 収入", "13,606,796,517", "17,015,739,000", "3,408,942,483"),
+            ("介護保険 支出", "9,997,195,092", "13,807,565,000", "3,810,369,908"),
+            ("後期高齢者 収入", "3,228,906,039", "4,375,958,000", "1,147,051,961"),
+            ("介護保険 収入", "10,688,748,747", "13,807,565,000", "3,118,816,253")]
+    page = ["(単位:円)", "  区    分".ljust(24) + "本月末累計".rjust(14) + "予算現額".rjust(16) + "予算残額".rjust(16)]
+    page += [f"  {a}".ljust(24) + b.rjust(18) + c.rjust(20) + d.rjust(20) for a, b, c, d in rows]
+    diffs = {c["reported_value"]: c["computed_value"] for c in extract(doc_of(page)).checks
+             if c["subject"] == "table:row_difference"}
+    assert diffs == {v: v for v in (21_720_933_473, 21_163_978_321, 3_408_942_483, 3_810_369_908,
+                                    1_147_051_961, 3_118_816_253)}
+    bad = extract(doc_of([ln.replace("3,408,942,483", "3,408,942,484") for ln in page]))
+    diffs = {c["reported_value"]: c["computed_value"] for c in bad.checks if c["subject"] == "table:row_difference"}
+    assert diffs[3_408_942_484] is None and diffs[21_720_933_473] == 21_720_933_473
+    assert statuses(bad).get("mismatch", 0) == 0
