@@ -26,15 +26,7 @@ lines as (
 -- a projection: the row's closing balance is printed under a header that says 見込
 projected_rows as (
 
-    select distinct
-        document_id,
-        table_id,
-        row_no
-    from bound_cells
-    where
-        table_kind = 'bond_balance'
-        and concept = 'closing_balance'
-        and instr(column_path, '見込') > 0
+    {{ projected_rows('bound_cells', 'bond_balance', ['見込']) }}
 
 )
 

@@ -27,19 +27,7 @@ lines as (
 
 projected_rows as (
 
-    select distinct
-        document_id,
-        table_id,
-        row_no
-    from bound_cells
-    where
-        table_kind = 'fund_balance'
-        and concept = 'closing_balance'
-        and (
-            instr(column_path, '見込') > 0
-            or instr(column_path, '予定') > 0
-            or instr(coalesce(table_title, ''), '予算') > 0
-        )
+    {{ projected_rows('bound_cells', 'fund_balance', ['見込', '予定'], title_words=['予算']) }}
 
 )
 
